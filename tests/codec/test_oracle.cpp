@@ -1,0 +1,343 @@
+// Acceptance 2 of the codec: the independent oracle (tests/support/oracle.hpp, exact double
+// arithmetic, never calling lowp) agrees with lowp bit for bit, for every catalogue format and
+// every rounding mode and overflow policy:
+//   - decode: every code of every format up to 19 bits;
+//   - convert: every code of every format <= 8 bits into every format <= 8 bits;
+//   - encode(float): every float32 whose exponent lies in the format's window (slow test: all
+//     2^32 inputs for the 8-bit formats), strided plus edge binades for full-range formats;
+//   - encode(double): boundary values +-1 double ulp and seeded random doubles.
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <mutex>
+#include <string>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "lowp/lowp.hpp"
+#include "support/catalogue.hpp"
+#include "support/catch.hpp"
+
+namespace {
+
+using lowp::conversion_policy;
+using lowp::overflow;
+using lowp::rounding;
+
+constexpr rounding all_modes[] = {rounding::nearest_even,    rounding::nearest_away,
+                                  rounding::nearest_zero,    rounding::toward_zero,
+                                  rounding::toward_positive, rounding::toward_negative,
+                                  rounding::to_odd,          rounding::stochastic};
+constexpr overflow all_overflows[] = {overflow::saturate, overflow::saturate_keep_inf,
+                                      overflow::to_nonfinite, overflow::ieee};
+
+oracle::mode to_oracle(rounding r) {
+  switch (r) {
+    case rounding::nearest_even: return oracle::mode::rne;
+    case rounding::nearest_away: return oracle::mode::rna;
+    case rounding::nearest_zero: return oracle::mode::rnz;
+    case rounding::toward_zero: return oracle::mode::rz;
+    case rounding::toward_positive: return oracle::mode::ru;
+    case rounding::toward_negative: return oracle::mode::rd;
+    case rounding::to_odd: return oracle::mode::odd;
+    case rounding::stochastic: return oracle::mode::sr;
+  }
+  return oracle::mode::rne;
+}
+oracle::ovf to_oracle(overflow o) {
+  switch (o) {
+    case overflow::saturate: return oracle::ovf::sat;
+    case overflow::saturate_keep_inf: return oracle::ovf::sat_keep_inf;
+    case overflow::to_nonfinite: return oracle::ovf::nonfinite;
+    case overflow::ieee: return oracle::ovf::ieee;
+  }
+  return oracle::ovf::nonfinite;
+}
+
+float f32(std::uint32_t b) {
+  float x;
+  std::memcpy(&x, &b, 4);
+  return x;
+}
+std::uint32_t u32(float x) {
+  std::uint32_t b;
+  std::memcpy(&b, &x, 4);
+  return b;
+}
+
+// Deterministic random bits per input (SplitMix64 finaliser) and a count that varies.
+std::uint32_t mix(std::uint64_t z) {
+  z += 0x9E3779B97F4A7C15ull;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return static_cast<std::uint32_t>((z ^ (z >> 31)) >> 16);
+}
+unsigned count_for(std::uint64_t i) {
+  constexpr unsigned counts[] = {32, 8, 3, 1, 16, 24};
+  return counts[i % 6];
+}
+
+struct mismatch_log {
+  std::atomic<std::uint64_t> count{0};
+  std::mutex m;
+  std::vector<std::string> first;
+  void add(const std::string& s) {
+    if (++count <= 8) {
+      std::lock_guard<std::mutex> g(m);
+      first.push_back(s);
+    }
+  }
+  void report() {
+    for (auto& s : first) UNSCOPED_INFO(s);
+    CHECK(count.load() == 0);
+  }
+};
+
+std::string hex(std::uint64_t v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+// Checks lowp's float encode against the oracle for every float32 with biased exponent in
+// [e_lo, e_hi] (both signs, every mantissa, or every `stride`-th one), every mode and
+// overflow policy listed.
+template <class Tag>
+void sweep_float(const oracle::format& o, int e_lo, int e_hi, std::uint32_t stride,
+                 const std::vector<rounding>& modes, const std::vector<overflow>& ovfs) {
+  mismatch_log log;
+  const unsigned threads = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
+  std::atomic<int> next{e_lo};
+  auto work = [&] {
+    for (int e = next++; e <= e_hi; e = next++) {
+      for (std::uint32_t s = 0; s < 2; ++s) {
+        for (std::uint32_t m = 0; m < (1u << 23); m += stride) {
+          const std::uint32_t bits = (s << 31) | (static_cast<std::uint32_t>(e) << 23) | m;
+          const float x = f32(bits);
+          for (rounding r : modes) {
+            const std::uint32_t rv = mix(bits * 8ull + static_cast<unsigned>(r));
+            const unsigned rc = count_for(bits);
+            for (overflow ov : ovfs) {
+              const conversion_policy p = conversion_policy{}.with(r).with(ov);
+              const auto got = lowp::encode_as<Tag>(x, p, lowp::random_bits{rv, rc});
+              const auto want = o.encode(static_cast<double>(x), to_oracle(r), to_oracle(ov),
+                                         rv, rc);
+              if (got != want)
+                log.add(o.desc().name + " x=" + hex(bits) + " mode=" +
+                        std::to_string(static_cast<int>(r)) + " ovf=" +
+                        std::to_string(static_cast<int>(ov)) + " lowp=" + hex(got) +
+                        " oracle=" + hex(want));
+            }
+          }
+        }
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work);
+  for (auto& t : pool) t.join();
+  INFO(o.desc().name << " exponents [" << e_lo << ", " << e_hi << "] stride " << stride);
+  log.report();
+}
+
+// Biased float32 exponents that cover the format: from below half its smallest value to
+// above twice its overflow threshold, plus the specials (255) and zero/subnormals (0).
+std::pair<int, int> window(const oracle::format& o) {
+  double minpos = 0;
+  for (std::uint32_t c = 0; c < o.code_count(); ++c) {
+    const auto& i = o.info(c);
+    if (!i.nan && !i.inf && i.value > 0 && (minpos == 0 || i.value < minpos)) minpos = i.value;
+  }
+  int emn = 0, emx = 0;
+  std::frexp(minpos, &emn);
+  std::frexp(o.max_value(), &emx);
+  const int lo = std::max(1, (emn - 1) + 127 - 2);
+  const int hi = std::min(254, (emx - 1) + 127 + 2);
+  return {lo, hi};
+}
+
+std::vector<rounding> modes_vec() { return {std::begin(all_modes), std::end(all_modes)}; }
+std::vector<overflow> ovfs_vec() { return {std::begin(all_overflows), std::end(all_overflows)}; }
+
+}  // namespace
+
+TEST_CASE("oracle: decode every code", "[oracle]") {
+  auto check = [](auto& e) {
+    using Tag = typename std::decay_t<decltype(e)>::tag;
+    const oracle::format o(e.spec);
+    INFO(e.spec.name);
+    std::uint64_t bad = 0;
+    for (std::uint32_t c = 0; c < o.code_count(); ++c) {
+      const auto got = u32(lowp::decode<Tag>(static_cast<lowp::storage_t<Tag>>(c)));
+      if (got != o.decode_bits(c) && ++bad < 5)
+        UNSCOPED_INFO("code " << hex(c) << " lowp " << hex(got) << " oracle "
+                              << hex(o.decode_bits(c)));
+    }
+    CHECK(bad == 0);
+  };
+  lowp_test::for_each_entry(lowp_test::small_formats(), check);
+  lowp_test::for_each_entry(lowp_test::wide_formats(), check);
+}
+
+TEST_CASE("oracle: convert every code between formats of 8 bits or fewer", "[oracle]") {
+  lowp_test::for_each_entry(lowp_test::small_formats(), [](auto& from_e) {
+    using From = typename std::decay_t<decltype(from_e)>::tag;
+    const oracle::format of(from_e.spec);
+    lowp_test::for_each_entry(lowp_test::small_formats(), [&](auto& to_e) {
+      using To = typename std::decay_t<decltype(to_e)>::tag;
+      const oracle::format ot(to_e.spec);
+      mismatch_log log;
+      for (std::uint32_t c = 0; c < of.code_count(); ++c) {
+        const auto& i = of.info(c);
+        const double v = i.nan ? std::copysign(NAN, i.negative ? -1.0 : 1.0)
+                         : i.inf ? (i.negative ? -INFINITY : INFINITY)
+                                 : i.value;
+        for (rounding r : all_modes)
+          for (overflow ov : all_overflows) {
+            const std::uint32_t rv = mix(c * 64ull + static_cast<unsigned>(r));
+            const unsigned rc = count_for(c + static_cast<unsigned>(r));
+            const auto got = lowp::convert_as<To, From>(static_cast<lowp::storage_t<From>>(c),
+                                                        conversion_policy{}.with(r).with(ov),
+                                                        lowp::random_bits{rv, rc});
+            const auto want = ot.encode(v, to_oracle(r), to_oracle(ov), rv, rc);
+            if (got != want)
+              log.add(from_e.spec.name + "->" + to_e.spec.name + " code " + hex(c) + " mode " +
+                      std::to_string(static_cast<int>(r)) + " ovf " +
+                      std::to_string(static_cast<int>(ov)) + " lowp " + hex(got) + " oracle " +
+                      hex(want));
+          }
+      }
+      log.report();
+    });
+  });
+}
+
+TEST_CASE("oracle: convert every 16-bit code into every small format", "[oracle]") {
+  lowp_test::for_each_entry(lowp_test::wide_formats(), [](auto& from_e) {
+    using From = typename std::decay_t<decltype(from_e)>::tag;
+    if (lowp::total_bits(From::value) > 16) return;
+    const oracle::format of(from_e.spec);
+    lowp_test::for_each_entry(lowp_test::small_formats(), [&](auto& to_e) {
+      using To = typename std::decay_t<decltype(to_e)>::tag;
+      const oracle::format ot(to_e.spec);
+      mismatch_log log;
+      for (std::uint32_t c = 0; c < of.code_count(); ++c) {
+        const auto& i = of.info(c);
+        const double v = i.nan ? std::copysign(NAN, i.negative ? -1.0 : 1.0)
+                         : i.inf ? (i.negative ? -INFINITY : INFINITY)
+                                 : i.value;
+        const rounding r = all_modes[c % 8];
+        const overflow ov = all_overflows[(c / 8) % 4];
+        const std::uint32_t rv = mix(c);
+        const auto got = lowp::convert_as<To, From>(static_cast<lowp::storage_t<From>>(c),
+                                                    conversion_policy{}.with(r).with(ov),
+                                                    lowp::random_bits{rv, 32});
+        const auto want = ot.encode(v, to_oracle(r), to_oracle(ov), rv, 32);
+        if (got != want)
+          log.add(from_e.spec.name + "->" + to_e.spec.name + " code " + hex(c) + " lowp " +
+                  hex(got) + " oracle " + hex(want));
+      }
+      log.report();
+    });
+  });
+}
+
+TEST_CASE("oracle: encode every float32 in the window of each small format", "[oracle]") {
+  lowp_test::for_each_entry(lowp_test::small_formats(), [](auto& e) {
+    using Tag = typename std::decay_t<decltype(e)>::tag;
+    const oracle::format o(e.spec);
+    auto [lo, hi] = window(o);
+    if (e.spec.k == oracle::kind::e8m0 || hi - lo > 48) {
+      // Full-range formats: both edges exhaustively, the middle strided.
+      const overflow dflt = lowp::default_overflow_v<Tag>;
+      sweep_float<Tag>(o, 0, 3, 1, {rounding::nearest_even}, {dflt});
+      sweep_float<Tag>(o, 251, 255, 1, {rounding::nearest_even}, {dflt});
+      sweep_float<Tag>(o, 0, 255, 4099, modes_vec(), ovfs_vec());
+    } else {
+      sweep_float<Tag>(o, lo, hi, 1, {rounding::nearest_even}, {lowp::default_overflow_v<Tag>});
+      sweep_float<Tag>(o, lo, hi, 127, modes_vec(), ovfs_vec());
+      sweep_float<Tag>(o, 0, 0, 997, modes_vec(), ovfs_vec());
+      sweep_float<Tag>(o, 255, 255, 997, modes_vec(), ovfs_vec());
+    }
+  });
+}
+
+TEST_CASE("oracle: encode float32 into 16- and 19-bit formats", "[oracle]") {
+  lowp_test::for_each_entry(lowp_test::wide_formats(), [](auto& e) {
+    using Tag = typename std::decay_t<decltype(e)>::tag;
+    const oracle::format o(e.spec);
+    auto [lo, hi] = window(o);
+    // Edges exhaustively for the default mode, everything strided for every mode.
+    sweep_float<Tag>(o, std::max(0, lo - 1), lo + 3, 1, {rounding::nearest_even},
+                     {overflow::to_nonfinite});
+    sweep_float<Tag>(o, hi - 3, std::min(255, hi + 1), 1, {rounding::nearest_even},
+                     {overflow::to_nonfinite});
+    sweep_float<Tag>(o, 0, 255, 1021, modes_vec(), ovfs_vec());
+  });
+}
+
+TEST_CASE("oracle: encode double at boundaries and seeded random", "[oracle]") {
+  lowp_test::for_each_entry(lowp_test::small_formats(), [](auto& e) {
+    using Tag = typename std::decay_t<decltype(e)>::tag;
+    const oracle::format o(e.spec);
+    std::vector<double> xs;
+    std::vector<double> vals;
+    for (std::uint32_t c = 0; c < o.code_count(); ++c) {
+      const auto& i = o.info(c);
+      if (!i.nan && !i.inf && i.value >= 0) vals.push_back(i.value);
+    }
+    std::sort(vals.begin(), vals.end());
+    vals.push_back(vals.back() * 2);
+    for (std::size_t k = 0; k + 1 < vals.size(); ++k) {
+      for (double b : {vals[k], (vals[k] + vals[k + 1]) / 2}) {
+        for (double y : {b, std::nextafter(b, 0.0), std::nextafter(b, INFINITY)}) {
+          xs.push_back(y);
+          xs.push_back(-y);
+        }
+      }
+    }
+    std::mt19937_64 rng(20261123);
+    std::uniform_real_distribution<double> mant(1.0, 2.0);
+    std::uniform_int_distribution<int> ex(-160, 140);
+    for (int k = 0; k < 200000; ++k) {
+      const double y = std::ldexp(mant(rng), ex(rng));
+      xs.push_back((k & 1) ? -y : y);
+    }
+    xs.push_back(1.0625 + std::ldexp(1.0, -40));  // D-12: one rounding from double
+    xs.push_back(-431.99999999999994);
+    xs.push_back(1e300);
+    xs.push_back(-1e-300);
+    xs.push_back(std::ldexp(1.0, -1074));
+    mismatch_log log;
+    for (std::size_t k = 0; k < xs.size(); ++k) {
+      for (rounding r : all_modes) {
+        const std::uint32_t rv = mix(k * 16 + static_cast<unsigned>(r));
+        const unsigned rc = count_for(k);
+        for (overflow ov : all_overflows) {
+          const auto got = lowp::encode_as<Tag>(xs[k], conversion_policy{}.with(r).with(ov),
+                                                lowp::random_bits{rv, rc});
+          const auto want = o.encode(xs[k], to_oracle(r), to_oracle(ov), rv, rc);
+          if (got != want) {
+            char buf[64];
+            std::snprintf(buf, sizeof buf, "%a", xs[k]);
+            log.add(e.spec.name + " x=" + buf + " mode " + std::to_string(static_cast<int>(r)) +
+                    " lowp " + hex(got) + " oracle " + hex(want));
+          }
+        }
+      }
+    }
+    log.report();
+  });
+}
+
+TEST_CASE("oracle: all 2^32 float32 inputs into every 8-bit format", "[oracle][slow]") {
+  lowp_test::for_each_entry(lowp_test::small_formats(), [](auto& e) {
+    using Tag = typename std::decay_t<decltype(e)>::tag;
+    const oracle::format o(e.spec);
+    sweep_float<Tag>(o, 0, 255, 1, modes_vec(), {lowp::default_overflow_v<Tag>});
+  });
+}
