@@ -21,6 +21,7 @@
 #include "lowp/lowp.hpp"
 #include "support/catalogue.hpp"
 #include "support/catch.hpp"
+#include "support/golden.hpp"
 
 namespace {
 
@@ -250,20 +251,56 @@ TEST_CASE("oracle: encode every float32 in the window of each small format", "[o
   lowp_test::for_each_entry(lowp_test::small_formats(), [](auto& e) {
     using Tag = typename std::decay_t<decltype(e)>::tag;
     const oracle::format o(e.spec);
+    const overflow dflt = lowp::default_overflow_v<Tag>;
     auto [lo, hi] = window(o);
-    if (e.spec.k == oracle::kind::e8m0 || hi - lo > 48) {
-      // Full-range formats: both edges exhaustively, the middle strided.
-      const overflow dflt = lowp::default_overflow_v<Tag>;
-      sweep_float<Tag>(o, 0, 3, 1, {rounding::nearest_even}, {dflt});
-      sweep_float<Tag>(o, 251, 255, 1, {rounding::nearest_even}, {dflt});
-      sweep_float<Tag>(o, 0, 255, 4099, modes_vec(), ovfs_vec());
+    if (hi - lo > 48) {
+      // Full-range formats (E8M0, P3109 p1): both edge ranges exhaustively, the rest strided.
+      sweep_float<Tag>(o, 0, 3, 1, modes_vec(), {dflt});
+      sweep_float<Tag>(o, 251, 255, 1, modes_vec(), {dflt});
+      sweep_float<Tag>(o, 0, 255, 509, modes_vec(), ovfs_vec());
     } else {
-      sweep_float<Tag>(o, lo, hi, 1, {rounding::nearest_even}, {lowp::default_overflow_v<Tag>});
+      // Every float32 in the window, every rounding mode; every overflow policy strided.
+      sweep_float<Tag>(o, lo, hi, 1, modes_vec(), {dflt});
       sweep_float<Tag>(o, lo, hi, 127, modes_vec(), ovfs_vec());
       sweep_float<Tag>(o, 0, 0, 997, modes_vec(), ovfs_vec());
       sweep_float<Tag>(o, 255, 255, 997, modes_vec(), ovfs_vec());
     }
   });
+}
+
+TEST_CASE("oracle: stratified golden inputs in every mode and overflow policy", "[oracle]") {
+  // The stratified input sets of shared/golden (values, midpoints, +-1 ulp, overflow and
+  // underflow edges, specials) for formats that have them, checked against the oracle
+  // rather than a reference library, so every rounding mode is covered.
+  auto run = [](auto& e, const char* file) {
+    using Tag = typename std::decay_t<decltype(e)>::tag;
+    const oracle::format o(e.spec);
+    const auto t = lowp_test::read_golden(std::string("encode/") + file + ".txt");
+    REQUIRE(t.inputs.size() > 100);
+    mismatch_log log;
+    for (std::size_t k = 0; k < t.inputs.size(); ++k) {
+      const float x = f32(static_cast<std::uint32_t>(t.inputs[k]));
+      for (rounding r : all_modes)
+        for (overflow ov : all_overflows) {
+          const std::uint32_t rv = mix(k * 8 + static_cast<unsigned>(r));
+          const unsigned rc = count_for(k);
+          const auto got = lowp::encode_as<Tag>(x, conversion_policy{}.with(r).with(ov),
+                                                lowp::random_bits{rv, rc});
+          const auto want = o.encode(static_cast<double>(x), to_oracle(r), to_oracle(ov), rv, rc);
+          if (got != want)
+            log.add(e.spec.name + " x=" + hex(t.inputs[k]) + " (" + t.tags[k] + ") mode " +
+                    std::to_string(static_cast<int>(r)) + " ovf " +
+                    std::to_string(static_cast<int>(ov)) + " lowp " + hex(got) + " oracle " +
+                    hex(want));
+        }
+    }
+    log.report();
+  };
+  auto each = [&](auto& e) {
+    if (e.golden != nullptr) run(e, e.golden);
+  };
+  lowp_test::for_each_entry(lowp_test::small_formats(), each);
+  lowp_test::for_each_entry(lowp_test::wide_formats(), each);
 }
 
 TEST_CASE("oracle: encode float32 into 16- and 19-bit formats", "[oracle]") {

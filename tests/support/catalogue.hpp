@@ -14,6 +14,7 @@ template <class Tag>
 struct entry {
   using tag = Tag;
   oracle::spec spec;
+  const char* golden = nullptr;  // name of its golden vector files, if any
 };
 
 namespace fm = lowp::formats;
@@ -22,17 +23,17 @@ using K = oracle::kind;
 // Every named format of 8 bits or fewer, plus P3109 and ad-hoc samples.
 inline auto small_formats() {
   return std::make_tuple(
-      entry<fm::e4m3fn>{{"e4m3fn", 4, 3, 7, true, K::fn}},
-      entry<fm::e5m2>{{"e5m2", 5, 2, 15, true, K::ieee}},
-      entry<fm::e4m3>{{"e4m3", 4, 3, 7, true, K::ieee}},
-      entry<fm::e3m4>{{"e3m4", 3, 4, 3, true, K::ieee}},
-      entry<fm::e4m3fnuz>{{"e4m3fnuz", 4, 3, 8, true, K::fnuz}},
-      entry<fm::e5m2fnuz>{{"e5m2fnuz", 5, 2, 16, true, K::fnuz}},
-      entry<fm::e4m3b11fnuz>{{"e4m3b11fnuz", 4, 3, 11, true, K::fnuz}},
-      entry<fm::e8m0fnu>{{"e8m0fnu", 8, 0, 127, false, K::e8m0}},
-      entry<fm::e2m3fn>{{"e2m3fn", 2, 3, 1, true, K::finite}},
-      entry<fm::e3m2fn>{{"e3m2fn", 3, 2, 3, true, K::finite}},
-      entry<fm::e2m1fn>{{"e2m1fn", 2, 1, 1, true, K::finite}},
+      entry<fm::e4m3fn>{{"e4m3fn", 4, 3, 7, true, K::fn}, "float8_e4m3fn"},
+      entry<fm::e5m2>{{"e5m2", 5, 2, 15, true, K::ieee}, "float8_e5m2"},
+      entry<fm::e4m3>{{"e4m3", 4, 3, 7, true, K::ieee}, "float8_e4m3"},
+      entry<fm::e3m4>{{"e3m4", 3, 4, 3, true, K::ieee}, "float8_e3m4"},
+      entry<fm::e4m3fnuz>{{"e4m3fnuz", 4, 3, 8, true, K::fnuz}, "float8_e4m3fnuz"},
+      entry<fm::e5m2fnuz>{{"e5m2fnuz", 5, 2, 16, true, K::fnuz}, "float8_e5m2fnuz"},
+      entry<fm::e4m3b11fnuz>{{"e4m3b11fnuz", 4, 3, 11, true, K::fnuz}, "float8_e4m3b11fnuz"},
+      entry<fm::e8m0fnu>{{"e8m0fnu", 8, 0, 127, false, K::e8m0}, "float8_e8m0fnu"},
+      entry<fm::e2m3fn>{{"e2m3fn", 2, 3, 1, true, K::finite}, "float6_e2m3fn"},
+      entry<fm::e3m2fn>{{"e3m2fn", 3, 2, 3, true, K::finite}, "float6_e3m2fn"},
+      entry<fm::e2m1fn>{{"e2m1fn", 2, 1, 1, true, K::finite}, "float4_e2m1fn"},
       entry<fm::ue4m3>{{"ue4m3", 4, 3, 7, false, K::fn}},
       // P3109 binary8p3 (signed, extended): E5 M2, bias 2^(8-3-1) = 16
       entry<lowp::p3109<8, 3>>{{"binary8p3se", 5, 2, 16, true, K::p3109_ext}},
@@ -51,8 +52,8 @@ inline auto small_formats() {
 }
 
 inline auto wide_formats() {
-  return std::make_tuple(entry<fm::bfloat16>{{"bfloat16", 8, 7, 127, true, K::ieee}},
-                         entry<fm::binary16>{{"binary16", 5, 10, 15, true, K::ieee}},
+  return std::make_tuple(entry<fm::bfloat16>{{"bfloat16", 8, 7, 127, true, K::ieee}, "bfloat16"},
+                         entry<fm::binary16>{{"binary16", 5, 10, 15, true, K::ieee}, "float16"},
                          entry<fm::tf32>{{"tf32", 8, 10, 127, true, K::ieee}});
 }
 

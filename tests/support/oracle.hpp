@@ -57,6 +57,7 @@ class format {
       if (info_[c].inf && !info_[c].negative) pinf_ = static_cast<int>(c);
       if (info_[c].inf && info_[c].negative) ninf_ = static_cast<int>(c);
     }
+    find_nans();
   }
 
   const spec& desc() const { return s_; }
@@ -96,14 +97,27 @@ class format {
     const double ax = std::fabs(x);
     if (ax >= beyond_) return overflow(neg, md, ov);
     // lo: largest finite value <= ax; hi: smallest value > ax (beyond_ past the max).
-    auto it = std::upper_bound(pos_.begin(), pos_.end(), ax,
-                               [](double v, const entry& e) { return v < e.v; });
-    const bool have_lo = it != pos_.begin();
-    const double lo = have_lo ? (it - 1)->v : 0.0;
-    const std::uint32_t lo_code = have_lo ? (it - 1)->c : 0;
-    const bool hi_is_beyond = it == pos_.end();
-    const double hi = hi_is_beyond ? beyond_ : it->v;
-    const std::uint32_t hi_code = hi_is_beyond ? 0 : it->c;
+    // The search result is remembered per thread: sweeps visit inputs in order, so the
+    // previous bracket usually still holds (a cache, not a shortcut: it is checked).
+    thread_local bracket last;
+    if (!(last.owner == this && last.lo_v <= ax && ax < last.hi_v)) {
+      auto it = std::upper_bound(pos_.begin(), pos_.end(), ax,
+                                 [](double v, const entry& e) { return v < e.v; });
+      last.owner = this;
+      last.have_lo = it != pos_.begin();
+      last.lo_v = last.have_lo ? (it - 1)->v : 0.0;
+      last.lo_code = last.have_lo ? (it - 1)->c : 0;
+      last.hi_is_beyond = it == pos_.end();
+      last.hi_v = last.hi_is_beyond ? beyond_ : it->v;
+      last.hi_code = last.hi_is_beyond ? 0 : it->c;
+      if (!last.have_lo) last.lo_v = -1.0;  // never matches a positive input as "lo <= ax"
+    }
+    const bool have_lo = last.have_lo;
+    const double lo = have_lo ? last.lo_v : 0.0;
+    const std::uint32_t lo_code = last.lo_code;
+    const bool hi_is_beyond = last.hi_is_beyond;
+    const double hi = last.hi_v;
+    const std::uint32_t hi_code = last.hi_code;
     if (have_lo && lo == ax) return with_sign(lo_code, neg);
     const double mid = (lo + hi) / 2;  // exact: adjacent dyadic values
     bool up = false;
@@ -141,6 +155,12 @@ class format {
   struct entry {
     double v;
     std::uint32_t c;
+  };
+  struct bracket {
+    const format* owner = nullptr;
+    double lo_v = 0, hi_v = 0;
+    std::uint32_t lo_code = 0, hi_code = 0;
+    bool have_lo = false, hi_is_beyond = false;
   };
 
   code_info classify(std::uint32_t c) const {
@@ -218,22 +238,27 @@ class format {
     return z;
   }
   std::uint32_t nan_code(bool neg, bool from_nan_input) const {
-    // Canonical quiet NaN: IEEE top binade with the top mantissa bit; otherwise the NaN code.
+    if (!has_nan_) return from_nan_input ? pos_.back().c : signed_max(neg);
+    return neg ? nan_neg_ : nan_pos_;
+  }
+  // Canonical quiet NaN: IEEE top binade with the top mantissa bit; otherwise the NaN code
+  // (with the sign bit when the negative pattern is a NaN too).
+  void find_nans() {
     std::vector<std::uint32_t> nans;
     for (std::uint32_t c = 0; c < code_count(); ++c)
       if (info_[c].nan) nans.push_back(c);
-    if (nans.empty()) return from_nan_input ? pos_.back().c : signed_max(neg);
+    has_nan_ = !nans.empty();
+    if (!has_nan_) return;
     std::uint32_t pick = nans.front();
     if (s_.k == kind::ieee) pick = (((1u << s_.E) - 1) << s_.M) | (1u << (s_.M - 1));
-    if (neg && s_.is_signed && info_[pick | sign_bit()].nan) pick |= sign_bit();
-    return pick;
+    nan_pos_ = pick;
+    nan_neg_ = (s_.is_signed && info_[pick | sign_bit()].nan) ? (pick | sign_bit()) : pick;
   }
   std::uint32_t nonfinite(bool neg) const {
     if (neg && pinf_ >= 0 && ninf_ < 0) return nan_code(false, false);  // unsigned: no -inf
     if (neg && ninf_ >= 0) return static_cast<std::uint32_t>(ninf_);
     if (!neg && pinf_ >= 0) return static_cast<std::uint32_t>(pinf_);
-    for (std::uint32_t c = 0; c < code_count(); ++c)
-      if (info_[c].nan) return nan_code(neg, false);
+    if (has_nan_) return nan_code(neg, false);
     return signed_max(neg);
   }
   std::uint32_t overflow(bool neg, mode md, ovf ov) const {
@@ -259,6 +284,8 @@ class format {
   bool has_zero_ = true;
   int emin_ = 0;
   int pinf_ = -1, ninf_ = -1;
+  bool has_nan_ = false;
+  std::uint32_t nan_pos_ = 0, nan_neg_ = 0;
 };
 
 }  // namespace oracle
