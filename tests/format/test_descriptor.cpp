@@ -44,8 +44,9 @@ static_assert(matches({fm::e3m2fn::value, 28, 0.25, 0.0625, 64, 63, false, 0}));
 static_assert(matches({fm::e2m1fn::value, 6, 1, 0.5, 16, 15, false, 0}));
 static_assert(matches({fm::ue4m3::value, 448, p2(-6), p2(-9), 127, 127, false, 1}));
 // Wider IEEE formats (IEEE 754 / vendor documentation).
-static_assert(matches({fm::bfloat16::value, 0x1.fep127, p2(-126), p2(-133), 65536 - 256 - 2,
-                       65536 - 256 - 3, true, 254}));
+// bfloat16: 2 x 127 NaN codes and 2 infinities.
+static_assert(matches({fm::bfloat16::value, 0x1.fep127, p2(-126), p2(-133), 65536 - 254 - 2,
+                       65536 - 254 - 2 - 1, true, 254}));
 static_assert(matches({fm::binary16::value, 65504, p2(-14), p2(-24), 65536 - 2048,
                        65536 - 2048 - 1, true, 2046}));
 static_assert(lowp::max_finite(fm::tf32::value) == 0x1.ffcp127);

@@ -1,0 +1,240 @@
+#!/usr/bin/env python3
+"""Run lowp_bench and summarise its results.
+
+Writes, into --out-dir (the build directory when run by CTest):
+  results.json  Google Benchmark JSON (--benchmark_out, --benchmark_out_format=json)
+  results.md    Markdown table: benchmark, items/s, bytes/s, time
+  results.png   bar chart of items/s, only when some Python interpreter can import
+                matplotlib (this one, $LOWP_PLOT_PYTHON, /usr/bin/python3, python3 on PATH);
+                otherwise the plot is skipped with a message and the run still passes.
+
+Prints a progress line per benchmark family. Standard library only (the plot step runs in a
+separate interpreter when this one lacks matplotlib).
+
+Usage: run_bench.py --bench <lowp_bench> [--out-dir DIR] [--min-time SECONDS]
+                    [--filter REGEX] [--no-plot] [-- extra benchmark args]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+PLOT_PROBE = "import matplotlib"
+
+
+def family_of(name: str) -> str:
+    return name.split("/", 1)[0]
+
+
+def si(value: float | None, unit: str) -> str:
+    if value is None:
+        return "–"
+    for factor, prefix in ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= factor:
+            return f"{value / factor:.3g} {prefix}{unit}"
+    return f"{value:.3g} {unit}"
+
+
+def list_benchmarks(bench: str, bench_filter: str | None) -> list[str]:
+    cmd = [bench, "--benchmark_list_tests=true"]
+    if bench_filter:
+        cmd.append(f"--benchmark_filter={bench_filter}")
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    return [line.strip() for line in out.splitlines() if line.strip()]
+
+
+def run_benchmarks(args: argparse.Namespace, json_path: Path) -> int:
+    names = list_benchmarks(args.bench, args.filter)
+    families: list[str] = []
+    for n in names:
+        f = family_of(n)
+        if f not in families:
+            families.append(f)
+    print(f"[run_bench] {len(names)} benchmarks in {len(families)} families, "
+          f"min_time {args.min_time}s each", flush=True)
+    if not names:
+        print("[run_bench] nothing to run", flush=True)
+
+    cmd = [
+        args.bench,
+        f"--benchmark_out={json_path}",
+        "--benchmark_out_format=json",
+        # Google Benchmark 1.7 wants a bare number of seconds (1.8 also accepts "0.05s").
+        f"--benchmark_min_time={args.min_time}",
+    ]
+    if args.filter:
+        cmd.append(f"--benchmark_filter={args.filter}")
+    cmd += args.extra
+    print("[run_bench] " + " ".join(cmd), flush=True)
+
+    seen: set[str] = set()
+    started = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            bufsize=1)
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        token = line.split(" ", 1)[0].strip()
+        fam = family_of(token) if token in names else None
+        if fam is not None and fam not in seen:
+            seen.add(fam)
+            idx = families.index(fam) + 1 if fam in families else len(seen)
+            print(f"[run_bench] family {idx}/{len(families)}: {fam} "
+                  f"({time.monotonic() - started:.1f}s elapsed)", flush=True)
+        sys.stdout.write(line)
+        sys.stdout.flush()
+    rc = proc.wait()
+    print(f"[run_bench] benchmark finished with exit code {rc} "
+          f"after {time.monotonic() - started:.1f}s", flush=True)
+    return rc
+
+
+def write_markdown(data: dict, md_path: Path) -> int:
+    ctx = data.get("context", {})
+    rows = []
+    for b in data.get("benchmarks", []):
+        name = b.get("name", "?")
+        if b.get("run_type") == "aggregate":
+            name = f"{name} ({b.get('aggregate_name', 'aggregate')})"
+        if b.get("error_occurred"):
+            rows.append(f"| `{name}` | error: {b.get('error_message', '')} | | |")
+            continue
+        unit = b.get("time_unit", "ns")
+        t = b.get("real_time")
+        time_s = f"{t:.4g} {unit}" if isinstance(t, (int, float)) else "–"
+        rows.append(f"| `{name}` | {si(b.get('items_per_second'), 'items/s')} | "
+                    f"{si(b.get('bytes_per_second'), 'B/s')} | {time_s} |")
+
+    lines = [
+        "# lowp benchmark results",
+        "",
+        f"- date: {ctx.get('date', '?')}",
+        f"- host: {ctx.get('host_name', '?')}, {ctx.get('num_cpus', '?')} CPUs "
+        f"@ {ctx.get('mhz_per_cpu', '?')} MHz",
+        f"- executable: `{ctx.get('executable', '?')}`",
+        f"- Google Benchmark library build type: {ctx.get('library_build_type', '?')}"
+        + (" (Debian's libbenchmark is built without NDEBUG; this concerns the library's own"
+           " checks, not lowp's code)" if ctx.get("library_build_type") == "debug" else ""),
+        "",
+        "| benchmark | items/s | bytes/s | time (real) |",
+        "| --- | ---: | ---: | ---: |",
+        *rows,
+        "",
+    ]
+    md_path.write_text("\n".join(lines), encoding="utf-8")
+    print(f"[run_bench] wrote {md_path} ({len(rows)} rows)", flush=True)
+    return len(rows)
+
+
+def plot(json_path: Path, png_path: Path) -> int:
+    """Runs inside an interpreter that has matplotlib."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    data = json.loads(json_path.read_text(encoding="utf-8"))
+    pts = [(b["name"], float(b["items_per_second"]))
+           for b in data.get("benchmarks", [])
+           if b.get("run_type", "iteration") == "iteration" and not b.get("error_occurred")
+           and b.get("items_per_second")]
+    if not pts:
+        print("[run_bench] plot skipped: no benchmark reports items/s", flush=True)
+        return 0
+    fig_h = max(2.5, 0.28 * len(pts) + 1.2)
+    fig, ax = plt.subplots(figsize=(10, fig_h))
+    labels = [p[0] for p in pts][::-1]
+    values = [p[1] for p in pts][::-1]
+    ax.barh(range(len(pts)), values, color="#4878a8")
+    ax.set_yticks(range(len(pts)))
+    ax.set_yticklabels(labels, fontsize=7)
+    ax.set_xscale("log")
+    ax.set_xlabel("items/s (log scale, higher is better)")
+    ax.set_title("lowp benchmarks")
+    ax.grid(axis="x", which="both", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(png_path, dpi=120)
+    print(f"[run_bench] wrote {png_path}", flush=True)
+    return 0
+
+
+def find_plot_python() -> str | None:
+    candidates = [sys.executable, os.environ.get("LOWP_PLOT_PYTHON"), "/usr/bin/python3",
+                  shutil.which("python3")]
+    seen = set()
+    for py in candidates:
+        if not py or py in seen or not os.path.exists(py):
+            continue
+        seen.add(py)
+        try:
+            ok = subprocess.run([py, "-c", PLOT_PROBE], capture_output=True,
+                                timeout=120).returncode == 0
+        except (OSError, subprocess.SubprocessError):
+            ok = False
+        if ok:
+            return py
+    return None
+
+
+def try_plot(json_path: Path, png_path: Path) -> None:
+    py = find_plot_python()
+    if py is None:
+        print("[run_bench] plot skipped: no Python interpreter with matplotlib "
+              "(install python3-matplotlib, or set LOWP_PLOT_PYTHON)", flush=True)
+        return
+    res = subprocess.run([py, os.path.abspath(__file__), "--plot-only",
+                          "--json", str(json_path), "--png", str(png_path)])
+    if res.returncode != 0:
+        print(f"[run_bench] plot failed with {py} (exit {res.returncode}); results.md is "
+              "still valid", flush=True)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--bench", help="path to lowp_bench")
+    ap.add_argument("--out-dir", default=".", help="where results.{json,md,png} go")
+    ap.add_argument("--min-time", default="0.05",
+                    help="--benchmark_min_time in seconds (bare number)")
+    ap.add_argument("--filter", default=None, help="--benchmark_filter regex")
+    ap.add_argument("--no-plot", action="store_true")
+    ap.add_argument("--plot-only", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--json", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--png", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("extra", nargs="*", help="extra arguments for lowp_bench (after --)")
+    args = ap.parse_args()
+
+    if args.plot_only:
+        return plot(Path(args.json), Path(args.png))
+
+    if not args.bench:
+        ap.error("--bench is required")
+    out_dir = Path(args.out_dir).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    json_path = out_dir / "results.json"
+    md_path = out_dir / "results.md"
+    png_path = out_dir / "results.png"
+    for stale in (json_path, md_path, png_path):
+        if stale.exists():
+            stale.unlink()
+
+    rc = run_benchmarks(args, json_path)
+    if not json_path.exists():
+        print(f"[run_bench] error: {json_path} was not written", flush=True)
+        return rc or 1
+    data = json.loads(json_path.read_text(encoding="utf-8"))
+    print(f"[run_bench] wrote {json_path}", flush=True)
+    write_markdown(data, md_path)
+    if not args.no_plot:
+        try_plot(json_path, png_path)
+    return rc
+
+
+if __name__ == "__main__":
+    sys.exit(main())

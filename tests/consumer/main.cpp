@@ -1,0 +1,3 @@
+#include <lowp/lowp.hpp>
+
+int main() { return 0; }
