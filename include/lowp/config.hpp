@@ -12,10 +12,12 @@
 #define LOWP_CPP20 0
 #endif
 
+// Forces inlining of the codec core so that a constant descriptor and policy fold away at
+// every call site (the scalar path is also the fallback kernel).
 #if defined(__GNUC__) || defined(__clang__)
-#define LOWP_ALWAYS_INLINE inline __attribute__((always_inline))
+#define LOWP_FORCE_INLINE __attribute__((always_inline))
 #else
-#define LOWP_ALWAYS_INLINE inline
+#define LOWP_FORCE_INLINE
 #endif
 
 namespace lowp {

@@ -15,6 +15,7 @@ struct entry {
   using tag = Tag;
   oracle::spec spec;
   const char* golden = nullptr;  // name of its golden vector files, if any
+  bool named = true;             // in lowp::formats (false: P3109 and ad-hoc samples)
 };
 
 namespace fm = lowp::formats;
@@ -36,19 +37,21 @@ inline auto small_formats() {
       entry<fm::e2m1fn>{{"e2m1fn", 2, 1, 1, true, K::finite}, "float4_e2m1fn"},
       entry<fm::ue4m3>{{"ue4m3", 4, 3, 7, false, K::fn}},
       // P3109 binary8p3 (signed, extended): E5 M2, bias 2^(8-3-1) = 16
-      entry<lowp::p3109<8, 3>>{{"binary8p3se", 5, 2, 16, true, K::p3109_ext}},
+      entry<lowp::p3109<8, 3>>{{"binary8p3se", 5, 2, 16, true, K::p3109_ext}, nullptr, false},
       // P3109 binary8p4 unsigned finite: E5 M3, bias 2^(8-4) = 16
       entry<lowp::p3109<8, 4, lowp::signedness::unsigned_, lowp::p3109_domain::finite>>{
-          {"binary8p4uf", 5, 3, 16, false, K::p3109_fin}},
+          {"binary8p4uf", 5, 3, 16, false, K::p3109_fin}, nullptr, false},
       // P3109 binary8p1 signed extended: E7 M0, bias 64
-      entry<lowp::p3109<8, 1>>{{"binary8p1se", 7, 0, 64, true, K::p3109_ext}},
+      entry<lowp::p3109<8, 1>>{{"binary8p1se", 7, 0, 64, true, K::p3109_ext}, nullptr, false},
       // P3109 binary6p3 unsigned extended: E4 M2, bias 8
       entry<lowp::p3109<6, 3, lowp::signedness::unsigned_>>{
-          {"binary6p3ue", 4, 2, 8, false, K::p3109_ext}},
+          {"binary6p3ue", 4, 2, 8, false, K::p3109_ext}, nullptr, false},
       // ad-hoc IEEE-like E3M3 and an fn E5M1 with bias 10
-      entry<lowp::exmy<3, 3>>{{"exmy33", 3, 3, 3, true, K::ieee}},
+      entry<lowp::exmy<3, 3>>{{"exmy33", 3, 3, 3, true, K::ieee}, nullptr, false},
       entry<lowp::exmy<5, 1, lowp::special_values::fn, 10>>{{"e5m1fn_b10", 5, 1, 10, true,
-                                                             K::fn}});
+                                                             K::fn},
+                                                            nullptr,
+                                                            false});
 }
 
 inline auto wide_formats() {

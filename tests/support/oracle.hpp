@@ -135,10 +135,11 @@ class format {
       case mode::odd: up = sig_even(lo); break;
       case mode::sr: {
         const double frac = (ax - lo) / (hi - lo);  // exact (Sterbenz), in (0, 1)
-        const double scaled = std::floor(std::ldexp(frac, static_cast<int>(rcount)));
+        const double two_r = static_cast<double>(std::uint64_t{1} << rcount);
+        const double scaled = std::floor(frac * two_r);  // exact: a power-of-two scaling
         const double r = static_cast<double>(rcount == 32 ? rbits
                                                           : (rbits & ((1u << rcount) - 1)));
-        up = scaled + r >= std::ldexp(1.0, static_cast<int>(rcount));
+        up = scaled + r >= two_r;
         break;
       }
     }

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "lowp/codec/unpacked.hpp"
+#include "lowp/config.hpp"
 #include "lowp/core/policy.hpp"
 #include "lowp/core/rounding.hpp"
 #include "lowp/format/float_format.hpp"
@@ -63,8 +64,9 @@ constexpr std::uint64_t zero_code(const float_format& f, bool negative) noexcept
 ///   7. Assemble the magnitude code ((biased exponent - 1) << M) + n.
 ///   8. Overflow is decided after rounding: code > max finite code -> overflow policy.
 ///   9. Underflow to zero keeps the sign where -0 exists; formats without zero give code 0.
-constexpr std::uint64_t pack(const float_format& f, const unpacked& u,
-                             const conversion_policy& p, random_bits rb = {}) noexcept {
+LOWP_FORCE_INLINE constexpr std::uint64_t pack(const float_format& f, const unpacked& u,
+                                               const conversion_policy& p,
+                                               random_bits rb = {}) noexcept {
   bool negative = u.negative;
   // 1. NaN
   if (u.cls == value_class::nan) {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 
+#include "lowp/config.hpp"
 #include "lowp/core/bits.hpp"
 #include "lowp/format/float_format.hpp"
 
@@ -33,7 +34,7 @@ inline constexpr float_format binary32_layout{8, 23, 127, signedness::signed_,
 
 /// Splits a code of format `f` into its exact value (step 0 of every conversion).
 /// Works for any layout with exponent_bits <= 11 and mantissa_bits <= 52.
-constexpr unpacked unpack(const float_format& f, std::uint64_t code) noexcept {
+LOWP_FORCE_INLINE constexpr unpacked unpack(const float_format& f, std::uint64_t code) noexcept {
   unpacked u;
   u.negative = is_signed(f) && (code & sign_mask(f)) != 0;
   const std::uint64_t mag = code & all_ones_magnitude(f);
@@ -68,12 +69,12 @@ constexpr unpacked unpack(const float_format& f, std::uint64_t code) noexcept {
 }
 
 /// Unpacks a float32.
-constexpr unpacked unpack(float x) noexcept {
+LOWP_FORCE_INLINE constexpr unpacked unpack(float x) noexcept {
   return unpack(detail::binary32_layout, bit_cast<std::uint32_t>(x));
 }
 
 /// Unpacks a float64.
-constexpr unpacked unpack(double x) noexcept {
+LOWP_FORCE_INLINE constexpr unpacked unpack(double x) noexcept {
   return unpack(detail::binary64_layout, bit_cast<std::uint64_t>(x));
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 
+#include "lowp/config.hpp"
 #include "lowp/core/bits.hpp"
 
 namespace lowp {
@@ -51,7 +52,7 @@ namespace detail {
 /// Ties under nearest_even go to the even `n` (the integer significand, implicit bit
 /// included). In formats without mantissa bits every normal significand is 1, so a tie
 /// between two normals goes up (as ml_dtypes and PyTorch round to E8M0).
-constexpr std::uint64_t round_magnitude(rounding mode, bool negative, std::uint64_t n,
+LOWP_FORCE_INLINE constexpr std::uint64_t round_magnitude(rounding mode, bool negative, std::uint64_t n,
                                         std::uint64_t frac, bool sticky,
                                         random_bits rb) noexcept {
   constexpr std::uint64_t half = std::uint64_t{1} << 63;

@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "lowp/config.hpp"
+
 namespace lowp {
 
 /// Whether a format (float or integer) has a sign.
@@ -110,7 +112,7 @@ constexpr bool nan_at_negative_zero(const float_format& f) noexcept {
 }
 
 /// Magnitude code of +inf (meaningful only when has_inf).
-constexpr std::uint64_t inf_magnitude(const float_format& f) noexcept {
+LOWP_FORCE_INLINE constexpr std::uint64_t inf_magnitude(const float_format& f) noexcept {
   if (f.specials == special_values::ieee)
     return ((std::uint64_t{1} << f.exponent_bits) - 1) << f.mantissa_bits;
   // P3109 extended: the top magnitude (signed) or the one below the NaN (unsigned).
@@ -118,7 +120,7 @@ constexpr std::uint64_t inf_magnitude(const float_format& f) noexcept {
 }
 
 /// Largest magnitude code that is a finite number.
-constexpr std::uint64_t max_finite_magnitude(const float_format& f) noexcept {
+LOWP_FORCE_INLINE constexpr std::uint64_t max_finite_magnitude(const float_format& f) noexcept {
   switch (f.specials) {
     case special_values::ieee:
       return inf_magnitude(f) - 1;
@@ -137,7 +139,7 @@ constexpr std::uint64_t max_finite_magnitude(const float_format& f) noexcept {
 }
 
 /// The canonical positive quiet NaN code (meaningful only when has_nan).
-constexpr std::uint64_t nan_code(const float_format& f) noexcept {
+LOWP_FORCE_INLINE constexpr std::uint64_t nan_code(const float_format& f) noexcept {
   if (f.specials == special_values::ieee)
     return inf_magnitude(f) | (std::uint64_t{1} << (f.mantissa_bits - 1));
   if (nan_at_negative_zero(f)) return sign_mask(f);
@@ -158,7 +160,7 @@ constexpr std::uint64_t lowest_code(const float_format& f) noexcept {
 }
 
 /// True when `code` (low total_bits bits) encodes a NaN.
-constexpr bool is_nan_code(const float_format& f, std::uint64_t code) noexcept {
+LOWP_FORCE_INLINE constexpr bool is_nan_code(const float_format& f, std::uint64_t code) noexcept {
   if (!has_nan(f)) return false;
   const std::uint64_t mag = code & all_ones_magnitude(f);
   if (nan_at_negative_zero(f)) return code == sign_mask(f);
@@ -167,7 +169,7 @@ constexpr bool is_nan_code(const float_format& f, std::uint64_t code) noexcept {
 }
 
 /// True when `code` encodes +inf or -inf.
-constexpr bool is_inf_code(const float_format& f, std::uint64_t code) noexcept {
+LOWP_FORCE_INLINE constexpr bool is_inf_code(const float_format& f, std::uint64_t code) noexcept {
   return has_inf(f) && (code & all_ones_magnitude(f)) == inf_magnitude(f) && !is_nan_code(f, code);
 }
 
