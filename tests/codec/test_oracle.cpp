@@ -382,9 +382,12 @@ TEST_CASE("oracle: encode double at boundaries and seeded random", "[oracle]") {
   });
 }
 
-TEST_CASE("oracle: all 2^32 float32 inputs into every 8-bit format", "[oracle][slow]") {
+TEST_CASE("oracle: all 2^32 float32 inputs into every named format of 8 bits or fewer",
+          "[oracle][slow]") {
+  // About an hour on 2 cores: every float32, every rounding mode, default overflow policy.
   lowp_test::for_each_entry(lowp_test::small_formats(), [](auto& e) {
     using Tag = typename std::decay_t<decltype(e)>::tag;
+    if (!e.named) return;
     const oracle::format o(e.spec);
     sweep_float<Tag>(o, 0, 255, 1, modes_vec(), {lowp::default_overflow_v<Tag>});
   });

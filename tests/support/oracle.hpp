@@ -6,6 +6,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -32,7 +33,7 @@ struct code_info {
 
 class format {
  public:
-  explicit format(spec s) : s_(std::move(s)) {
+  explicit format(spec s) : s_(std::move(s)), id_(next_id()) {
     bits_ = (s_.is_signed ? 1 : 0) + s_.E + s_.M;
     const std::uint32_t n = 1u << bits_;
     info_.resize(n);
@@ -100,10 +101,10 @@ class format {
     // The search result is remembered per thread: sweeps visit inputs in order, so the
     // previous bracket usually still holds (a cache, not a shortcut: it is checked).
     thread_local bracket last;
-    if (!(last.owner == this && last.lo_v <= ax && ax < last.hi_v)) {
+    if (!(last.owner == id_ && last.lo_v <= ax && ax < last.hi_v)) {
       auto it = std::upper_bound(pos_.begin(), pos_.end(), ax,
                                  [](double v, const entry& e) { return v < e.v; });
-      last.owner = this;
+      last.owner = id_;
       last.have_lo = it != pos_.begin();
       last.lo_v = last.have_lo ? (it - 1)->v : 0.0;
       last.lo_code = last.have_lo ? (it - 1)->c : 0;
@@ -158,7 +159,7 @@ class format {
     std::uint32_t c;
   };
   struct bracket {
-    const format* owner = nullptr;
+    std::uint64_t owner = 0;  // id_ of the format (addresses get reused)
     double lo_v = 0, hi_v = 0;
     std::uint32_t lo_code = 0, hi_code = 0;
     bool have_lo = false, hi_is_beyond = false;
@@ -277,7 +278,13 @@ class format {
     return 0;
   }
 
+  static std::uint64_t next_id() {
+    static std::atomic<std::uint64_t> counter{0};
+    return ++counter;
+  }
+
   spec s_;
+  std::uint64_t id_;
   int bits_ = 0;
   std::vector<code_info> info_;
   std::vector<entry> pos_;
