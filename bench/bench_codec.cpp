@@ -20,6 +20,7 @@ std::vector<float> make_inputs(std::size_t n) {
 }
 
 constexpr std::size_t kN = 1 << 16;
+constexpr std::int64_t kItems = static_cast<std::int64_t>(kN);
 
 template <class Fmt, lowp::rounding R>
 void encode_scalar(benchmark::State& state) {
@@ -30,9 +31,9 @@ void encode_scalar(benchmark::State& state) {
     benchmark::DoNotOptimize(out.data());
     benchmark::ClobberMemory();
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kN));
-  state.SetBytesProcessed(
-      static_cast<std::int64_t>(state.iterations() * kN * (4 + sizeof(out[0]))));
+  state.SetItemsProcessed(state.iterations() * kItems);
+  state.SetBytesProcessed(state.iterations() * kItems *
+                          static_cast<std::int64_t>(4 + sizeof(out[0])));
 }
 
 template <class Fmt>
@@ -45,9 +46,9 @@ void decode_scalar(benchmark::State& state) {
     benchmark::DoNotOptimize(out.data());
     benchmark::ClobberMemory();
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kN));
-  state.SetBytesProcessed(
-      static_cast<std::int64_t>(state.iterations() * kN * (4 + sizeof(in[0]))));
+  state.SetItemsProcessed(state.iterations() * kItems);
+  state.SetBytesProcessed(state.iterations() * kItems *
+                          static_cast<std::int64_t>(4 + sizeof(in[0])));
 }
 
 // Baseline: memcpy of the same input bytes.
@@ -59,8 +60,8 @@ void memcpy_baseline(benchmark::State& state) {
     benchmark::DoNotOptimize(out.data());
     benchmark::ClobberMemory();
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kN));
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * kN * 8));
+  state.SetItemsProcessed(state.iterations() * kItems);
+  state.SetBytesProcessed(state.iterations() * kItems * 8);
 }
 
 namespace fm = lowp::formats;

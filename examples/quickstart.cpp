@@ -27,8 +27,7 @@ int main() {
   int ups = 0;
   for (std::uint32_t r = 0; r < 256; ++r)
     ups += lowp::encode<fm::e2m1fn, rounding::stochastic>(2.25f, lowp::random_bits{r, 8}) == 0x5;
-  std::printf("2.25 into e2m1fn, stochastic: rounds up to 3.0 for %d of 256 random values\n",
-              ups);
+  std::printf("2.25 into e2m1fn, stochastic: rounds up to 3.0 for %d of 256 random values\n", ups);
 
   // Profiles reproduce other stacks: +inf into E4M3 with saturation.
   const float inf = 1.0f / 0.0f;

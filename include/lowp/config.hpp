@@ -22,6 +22,6 @@
 
 namespace lowp {
 /// Library version as a single number: major * 10000 + minor * 100 + patch.
-inline constexpr int version = LOWP_VERSION_MAJOR * 10000 + LOWP_VERSION_MINOR * 100 +
-                               LOWP_VERSION_PATCH;
+inline constexpr int version =
+    LOWP_VERSION_MAJOR * 10000 + LOWP_VERSION_MINOR * 100 + LOWP_VERSION_PATCH;
 }  // namespace lowp

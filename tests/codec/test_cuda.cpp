@@ -39,8 +39,8 @@ std::uint32_t u32(float x) {
 
 // Every `stride`-th float32 bit pattern (all exponents, both signs, specials included),
 // split across threads; counts inputs where lowp and CUDA differ.
-std::uint64_t sweep(std::uint32_t stride,
-                    const std::function<bool(float)>& same, std::uint32_t* first_bad) {
+std::uint64_t sweep(std::uint32_t stride, const std::function<bool(float)>& same,
+                    std::uint32_t* first_bad) {
   std::atomic<std::uint64_t> bad{0};
   std::atomic<std::uint32_t> first{0};
   const unsigned threads = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
@@ -60,13 +60,13 @@ std::uint64_t sweep(std::uint32_t stride,
 
 constexpr std::uint32_t kStride = 251;  // ~17 million inputs per conversion
 
-#define LOWP_CUDA_SWEEP(desc, expr_lowp, expr_cuda)                                  \
-  do {                                                                               \
-    std::uint32_t first = 0;                                                         \
-    const auto bad = sweep(                                                          \
-        kStride, [](float x) { return (expr_lowp) == (expr_cuda); }, &first);        \
-    INFO(desc << ": first mismatch at float bits " << std::hex << first);            \
-    CHECK(bad == 0);                                                                 \
+#define LOWP_CUDA_SWEEP(desc, expr_lowp, expr_cuda)                           \
+  do {                                                                        \
+    std::uint32_t first = 0;                                                  \
+    const auto bad = sweep(                                                   \
+        kStride, [](float x) { return (expr_lowp) == (expr_cuda); }, &first); \
+    INFO(desc << ": first mismatch at float bits " << std::hex << first);     \
+    CHECK(bad == 0);                                                          \
   } while (0)
 
 }  // namespace
@@ -101,19 +101,21 @@ TEST_CASE("cuda: fp6 and fp4 host conversions", "[cuda]") {
 }
 
 TEST_CASE("cuda: e8m0 host conversions", "[cuda]") {
-  LOWP_CUDA_SWEEP("e8m0 rz satfinite",
-                  lowp::encode_as<fm::e8m0fnu>(x, profiles::cuda_satfinite.with(rounding::toward_zero)),
-                  __nv_cvt_float_to_e8m0(x, __NV_SATFINITE, cudaRoundZero));
+  LOWP_CUDA_SWEEP(
+      "e8m0 rz satfinite",
+      lowp::encode_as<fm::e8m0fnu>(x, profiles::cuda_satfinite.with(rounding::toward_zero)),
+      __nv_cvt_float_to_e8m0(x, __NV_SATFINITE, cudaRoundZero));
   LOWP_CUDA_SWEEP("e8m0 rz nosat",
                   lowp::encode_as<fm::e8m0fnu>(x, profiles::cuda_nosat.with(rounding::toward_zero)),
                   __nv_cvt_float_to_e8m0(x, __NV_NOSAT, cudaRoundZero));
-  LOWP_CUDA_SWEEP("e8m0 rp satfinite",
-                  lowp::encode_as<fm::e8m0fnu>(
-                      x, profiles::cuda_satfinite.with(rounding::toward_positive)),
-                  __nv_cvt_float_to_e8m0(x, __NV_SATFINITE, cudaRoundPosInf));
-  LOWP_CUDA_SWEEP("e8m0 rp nosat",
-                  lowp::encode_as<fm::e8m0fnu>(x, profiles::cuda_nosat.with(rounding::toward_positive)),
-                  __nv_cvt_float_to_e8m0(x, __NV_NOSAT, cudaRoundPosInf));
+  LOWP_CUDA_SWEEP(
+      "e8m0 rp satfinite",
+      lowp::encode_as<fm::e8m0fnu>(x, profiles::cuda_satfinite.with(rounding::toward_positive)),
+      __nv_cvt_float_to_e8m0(x, __NV_SATFINITE, cudaRoundPosInf));
+  LOWP_CUDA_SWEEP(
+      "e8m0 rp nosat",
+      lowp::encode_as<fm::e8m0fnu>(x, profiles::cuda_nosat.with(rounding::toward_positive)),
+      __nv_cvt_float_to_e8m0(x, __NV_NOSAT, cudaRoundPosInf));
 }
 
 TEST_CASE("cuda: bfloat16 and half host conversions", "[cuda]") {
@@ -149,8 +151,10 @@ TEST_CASE("cuda: every code decodes as CUDA does", "[cuda]") {
     hr.x = h;
     __nv_bfloat16_raw br;
     br.x = h;
-    const auto bf = u32(lowp::decode_as<fm::bfloat16>(h, profiles::cuda_decode(fm::bfloat16::value)));
-    const auto hf = u32(lowp::decode_as<fm::binary16>(h, profiles::cuda_decode(fm::binary16::value)));
+    const auto bf =
+        u32(lowp::decode_as<fm::bfloat16>(h, profiles::cuda_decode(fm::bfloat16::value)));
+    const auto hf =
+        u32(lowp::decode_as<fm::binary16>(h, profiles::cuda_decode(fm::binary16::value)));
     if (bf != u32(__bfloat162float(__nv_bfloat16(br)))) FAIL_CHECK("bf16 code " << c);
     if (hf != u32(__half2float(__half(hr)))) FAIL_CHECK("half code " << c);
   }

@@ -77,16 +77,16 @@ void check_float_decode(const std::string& name) {
   for (std::size_t c = 0; c < t.columns.size(); ++c) {
     const std::string& col = t.columns[c];
     INFO(name << " decode column " << col);
-    const lowp::nan_decoding how = col == "cuda" ? profiles::cuda_decode(Fmt::value)
-                                                 : profiles::mldtypes_decode(Fmt::value);
+    const lowp::nan_decoding how =
+        col == "cuda" ? profiles::cuda_decode(Fmt::value) : profiles::mldtypes_decode(Fmt::value);
     REQUIRE((col == "cuda" || col == "mldtypes"));
     std::size_t mismatches = 0;
     for (std::size_t r = 0; r < t.inputs.size(); ++r) {
       const auto code = static_cast<lowp::storage_t<Fmt>>(t.inputs[r]);
       const auto got = bits_of(lowp::decode_as<Fmt>(code, how));
       if (got != t.codes[r][c] && ++mismatches <= 5)
-        UNSCOPED_INFO("code " << std::hex << t.inputs[r] << " expected " << t.codes[r][c]
-                              << " got " << got);
+        UNSCOPED_INFO("code " << std::hex << t.inputs[r] << " expected " << t.codes[r][c] << " got "
+                              << got);
     }
     CHECK(mismatches == 0);
   }

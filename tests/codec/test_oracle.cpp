@@ -9,13 +9,13 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cstdio>
-#include <mutex>
-#include <string>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
+#include <mutex>
 #include <random>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -39,23 +39,35 @@ constexpr overflow all_overflows[] = {overflow::saturate, overflow::saturate_kee
 
 oracle::mode to_oracle(rounding r) {
   switch (r) {
-    case rounding::nearest_even: return oracle::mode::rne;
-    case rounding::nearest_away: return oracle::mode::rna;
-    case rounding::nearest_zero: return oracle::mode::rnz;
-    case rounding::toward_zero: return oracle::mode::rz;
-    case rounding::toward_positive: return oracle::mode::ru;
-    case rounding::toward_negative: return oracle::mode::rd;
-    case rounding::to_odd: return oracle::mode::odd;
-    case rounding::stochastic: return oracle::mode::sr;
+    case rounding::nearest_even:
+      return oracle::mode::rne;
+    case rounding::nearest_away:
+      return oracle::mode::rna;
+    case rounding::nearest_zero:
+      return oracle::mode::rnz;
+    case rounding::toward_zero:
+      return oracle::mode::rz;
+    case rounding::toward_positive:
+      return oracle::mode::ru;
+    case rounding::toward_negative:
+      return oracle::mode::rd;
+    case rounding::to_odd:
+      return oracle::mode::odd;
+    case rounding::stochastic:
+      return oracle::mode::sr;
   }
   return oracle::mode::rne;
 }
 oracle::ovf to_oracle(overflow o) {
   switch (o) {
-    case overflow::saturate: return oracle::ovf::sat;
-    case overflow::saturate_keep_inf: return oracle::ovf::sat_keep_inf;
-    case overflow::to_nonfinite: return oracle::ovf::nonfinite;
-    case overflow::ieee: return oracle::ovf::ieee;
+    case overflow::saturate:
+      return oracle::ovf::sat;
+    case overflow::saturate_keep_inf:
+      return oracle::ovf::sat_keep_inf;
+    case overflow::to_nonfinite:
+      return oracle::ovf::nonfinite;
+    case overflow::ieee:
+      return oracle::ovf::ieee;
   }
   return oracle::ovf::nonfinite;
 }
@@ -127,12 +139,12 @@ void sweep_float(const oracle::format& o, int e_lo, int e_hi, std::uint32_t stri
             for (overflow ov : ovfs) {
               const conversion_policy p = conversion_policy{}.with(r).with(ov);
               const auto got = lowp::encode_as<Tag>(x, p, lowp::random_bits{rv, rc});
-              const auto want = o.encode(static_cast<double>(x), to_oracle(r), to_oracle(ov),
-                                         rv, rc);
+              const auto want =
+                  o.encode(static_cast<double>(x), to_oracle(r), to_oracle(ov), rv, rc);
               if (got != want)
-                log.add(o.desc().name + " x=" + hex(bits) + " mode=" +
-                        std::to_string(static_cast<int>(r)) + " ovf=" +
-                        std::to_string(static_cast<int>(ov)) + " lowp=" + hex(got) +
+                log.add(o.desc().name + " x=" + hex(bits) +
+                        " mode=" + std::to_string(static_cast<int>(r)) +
+                        " ovf=" + std::to_string(static_cast<int>(ov)) + " lowp=" + hex(got) +
                         " oracle=" + hex(want));
             }
           }
@@ -143,9 +155,9 @@ void sweep_float(const oracle::format& o, int e_lo, int e_hi, std::uint32_t stri
   std::vector<std::thread> pool;
   for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work);
   for (auto& t : pool) t.join();
-  const double secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::fprintf(stderr, "[oracle sweep] %-12s exponents [%3d, %3d] stride %4u, %zu x %zu policies: %.1f s\n",
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::fprintf(stderr,
+               "[oracle sweep] %-12s exponents [%3d, %3d] stride %4u, %zu x %zu policies: %.1f s\n",
                o.desc().name.c_str(), e_lo, e_hi, stride, modes.size(), ovfs.size(), secs);
   INFO(o.desc().name << " exponents [" << e_lo << ", " << e_hi << "] stride " << stride);
   log.report();
@@ -201,7 +213,7 @@ TEST_CASE("oracle: convert every code between formats of 8 bits or fewer", "[ora
       mismatch_log log;
       for (std::uint32_t c = 0; c < of.code_count(); ++c) {
         const auto& i = of.info(c);
-        const double v = i.nan ? std::copysign(NAN, i.negative ? -1.0 : 1.0)
+        const double v = i.nan   ? std::copysign(NAN, i.negative ? -1.0 : 1.0)
                          : i.inf ? (i.negative ? -INFINITY : INFINITY)
                                  : i.value;
         for (rounding r : all_modes)
@@ -235,7 +247,7 @@ TEST_CASE("oracle: convert every 16-bit code into every small format", "[oracle]
       mismatch_log log;
       for (std::uint32_t c = 0; c < of.code_count(); ++c) {
         const auto& i = of.info(c);
-        const double v = i.nan ? std::copysign(NAN, i.negative ? -1.0 : 1.0)
+        const double v = i.nan   ? std::copysign(NAN, i.negative ? -1.0 : 1.0)
                          : i.inf ? (i.negative ? -INFINITY : INFINITY)
                                  : i.value;
         const rounding r = all_modes[c % 8];

@@ -102,8 +102,7 @@ TEST_CASE("policies: decode NaN patterns (D-11)", "[policy]") {
   };
   CHECK(bits(lowp::decode<fm::e4m3fn>(0xFF)) == 0xFFC00000u);
   CHECK(bits(lowp::decode_as<fm::e4m3fn>(0xFF, lowp::nan_decoding::all_ones)) == 0x7FFFFFFFu);
-  CHECK(bits(lowp::decode_as<fm::e8m0fnu>(0xFF, lowp::nan_decoding::bf16_all_ones)) ==
-        0x7FFF0000u);
+  CHECK(bits(lowp::decode_as<fm::e8m0fnu>(0xFF, lowp::nan_decoding::bf16_all_ones)) == 0x7FFF0000u);
   CHECK(bits(lowp::decode<fm::e8m0fnu>(0xFF)) == 0x7FC00000u);
   CHECK(bits(lowp::decode<fm::e8m0fnu>(0x00)) == 0x00400000u);
   CHECK(bits(lowp::decode_as<fm::binary16>(0x7C01, lowp::nan_decoding::payload)) == 0x7F802000u);
@@ -134,7 +133,7 @@ TEST_CASE("policies: signed zero (D-21) and small integers (D-22)", "[policy]") 
   CHECK(lowp::encode<fm::e2m3fn>(-0.0f) == 0x20);
   CHECK(lowp::encode<fm::e2m1fn>(-0.0f) == 0x8);
   CHECK(lowp::encode_int_as<fm::int4>(9.7f, profiles::mldtypes_int_cast) == 0x9);  // -7
-  CHECK(lowp::encode_int<fm::int4>(9.7f) == 0x7);                                   // clamp
+  CHECK(lowp::encode_int<fm::int4>(9.7f) == 0x7);                                  // clamp
   CHECK(lowp::encode_int<fm::int4>(2.5f) == 0x2);
   CHECK(lowp::encode_int<fm::int4, rounding::nearest_away>(2.5f) == 0x3);
   CHECK(lowp::encode_int<fm::int4, rounding::nearest_away>(-2.5f) == 0xD);  // -3
@@ -151,8 +150,7 @@ TEST_CASE("stochastic rounding: exact probability and reproducibility", "[policy
   for (unsigned count : {4u, 8u, 12u}) {
     unsigned ups = 0;
     for (std::uint32_t r = 0; r < (1u << count); ++r)
-      ups += lowp::encode<fm::e4m3fn, rounding::stochastic>(x, lowp::random_bits{r, count}) ==
-             0x39;
+      ups += lowp::encode<fm::e4m3fn, rounding::stochastic>(x, lowp::random_bits{r, count}) == 0x39;
     CHECK(ups == (5u << count) / 16u);  // P(up) = 5/16 exactly with >= 4 random bits
   }
   // Fewer bits than discarded bits: the fraction is truncated to the top `count` bits.

@@ -47,27 +47,31 @@ static_assert(matches({fm::ue4m3::value, 448, p2(-6), p2(-9), 127, 127, false, 1
 // bfloat16: 2 x 127 NaN codes and 2 infinities.
 static_assert(matches({fm::bfloat16::value, 0x1.fep127, p2(-126), p2(-133), 65536 - 254 - 2,
                        65536 - 254 - 2 - 1, true, 254}));
-static_assert(matches({fm::binary16::value, 65504, p2(-14), p2(-24), 65536 - 2048,
-                       65536 - 2048 - 1, true, 2046}));
+static_assert(matches({fm::binary16::value, 65504, p2(-14), p2(-24), 65536 - 2048, 65536 - 2048 - 1,
+                       true, 2046}));
 static_assert(lowp::max_finite(fm::tf32::value) == 0x1.ffcp127);
 static_assert(lowp::max_finite(fm::binary32::value) == 0x1.fffffep127);
 
 // Codes (formats-reference.md sections 2.1, 3.1, 5.1).
-static_assert(lowp::max_code(fm::e4m3fn::value) == 0x7E && lowp::nan_code(fm::e4m3fn::value) == 0x7F);
+static_assert(lowp::max_code(fm::e4m3fn::value) == 0x7E &&
+              lowp::nan_code(fm::e4m3fn::value) == 0x7F);
 static_assert(lowp::inf_code(fm::e5m2::value) == 0x7C && lowp::nan_code(fm::e5m2::value) == 0x7E);
 static_assert(lowp::inf_code(fm::e4m3::value) == 0x78 && lowp::nan_code(fm::e4m3::value) == 0x7C);
 static_assert(lowp::nan_code(fm::e3m4::value) == 0x78);
 static_assert(lowp::nan_code(fm::e4m3fnuz::value) == 0x80);
-static_assert(lowp::nan_code(fm::e8m0fnu::value) == 0xFF && lowp::max_code(fm::e8m0fnu::value) == 0xFE);
+static_assert(lowp::nan_code(fm::e8m0fnu::value) == 0xFF &&
+              lowp::max_code(fm::e8m0fnu::value) == 0xFE);
 static_assert(lowp::nan_code(fm::ue4m3::value) == 0x7F);
-static_assert(lowp::max_code(fm::e2m1fn::value) == 0x7 && lowp::lowest_code(fm::e2m1fn::value) == 0xF);
+static_assert(lowp::max_code(fm::e2m1fn::value) == 0x7 &&
+              lowp::lowest_code(fm::e2m1fn::value) == 0xF);
 static_assert(lowp::emax(fm::e4m3fn::value) == 8 && lowp::emax(fm::e5m2::value) == 15);
 static_assert(lowp::emax(fm::e2m1fn::value) == 2 && lowp::emax(fm::e3m2fn::value) == 4);
 static_assert(lowp::emax(fm::e2m3fn::value) == 2 && lowp::emax(fm::e8m0fnu::value) == 127);
 static_assert(lowp::total_bits(fm::tf32::value) == 19);
 
 // Storage: the smallest unsigned integer that holds the code.
-static_assert(sizeof(lowp::storage_t<fm::e2m1fn>) == 1 && sizeof(lowp::storage_t<fm::e8m0fnu>) == 1);
+static_assert(sizeof(lowp::storage_t<fm::e2m1fn>) == 1 &&
+              sizeof(lowp::storage_t<fm::e8m0fnu>) == 1);
 static_assert(sizeof(lowp::storage_t<fm::bfloat16>) == 2 && sizeof(lowp::storage_t<fm::tf32>) == 4);
 static_assert(sizeof(lowp::storage_t<fm::int4>) == 1);
 

@@ -48,10 +48,8 @@ inline auto small_formats() {
           {"binary6p3ue", 4, 2, 8, false, K::p3109_ext}, nullptr, false},
       // ad-hoc IEEE-like E3M3 and an fn E5M1 with bias 10
       entry<lowp::exmy<3, 3>>{{"exmy33", 3, 3, 3, true, K::ieee}, nullptr, false},
-      entry<lowp::exmy<5, 1, lowp::special_values::fn, 10>>{{"e5m1fn_b10", 5, 1, 10, true,
-                                                             K::fn},
-                                                            nullptr,
-                                                            false});
+      entry<lowp::exmy<5, 1, lowp::special_values::fn, 10>>{
+          {"e5m1fn_b10", 5, 1, 10, true, K::fn}, nullptr, false});
 }
 
 inline auto wide_formats() {

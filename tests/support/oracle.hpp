@@ -45,9 +45,7 @@ class format {
       if (s_.is_signed && (c >> (s_.E + s_.M)) != 0) continue;
       pos_.push_back({i.value, c});
     }
-    std::sort(pos_.begin(), pos_.end(), [](const entry& a, const entry& b) {
-      return a.v < b.v;
-    });
+    std::sort(pos_.begin(), pos_.end(), [](const entry& a, const entry& b) { return a.v < b.v; });
     max_ = pos_.back().v;
     has_zero_ = pos_.front().v == 0.0;
     int ex = 0;
@@ -128,18 +126,29 @@ class format {
         // bits), the larger one.
         up = ax > mid || (ax == mid && !(sig_even(lo) && !sig_even(hi)));
         break;
-      case mode::rna: up = ax >= mid; break;
-      case mode::rnz: up = ax > mid; break;
-      case mode::rz: up = false; break;
-      case mode::ru: up = !neg; break;
-      case mode::rd: up = neg; break;
-      case mode::odd: up = sig_even(lo); break;
+      case mode::rna:
+        up = ax >= mid;
+        break;
+      case mode::rnz:
+        up = ax > mid;
+        break;
+      case mode::rz:
+        up = false;
+        break;
+      case mode::ru:
+        up = !neg;
+        break;
+      case mode::rd:
+        up = neg;
+        break;
+      case mode::odd:
+        up = sig_even(lo);
+        break;
       case mode::sr: {
         const double frac = (ax - lo) / (hi - lo);  // exact (Sterbenz), in (0, 1)
         const double two_r = static_cast<double>(std::uint64_t{1} << rcount);
         const double scaled = std::floor(frac * two_r);  // exact: a power-of-two scaling
-        const double r = static_cast<double>(rcount == 32 ? rbits
-                                                          : (rbits & ((1u << rcount) - 1)));
+        const double r = static_cast<double>(rcount == 32 ? rbits : (rbits & ((1u << rcount) - 1)));
         up = scaled + r >= two_r;
         break;
       }
@@ -226,9 +235,7 @@ class format {
 
   std::uint32_t sign_bit() const { return s_.is_signed ? 1u << (s_.E + s_.M) : 0u; }
   std::uint32_t with_sign(std::uint32_t c, bool neg) const { return neg ? c | sign_bit() : c; }
-  std::uint32_t signed_max(bool neg) const {
-    return with_sign(pos_.back().c, neg && s_.is_signed);
-  }
+  std::uint32_t signed_max(bool neg) const { return with_sign(pos_.back().c, neg && s_.is_signed); }
   std::uint32_t zero_code(bool neg) const {
     if (!has_zero_) return 0;  // E8M0: the smallest value
     const std::uint32_t z = pos_.front().c;

@@ -80,8 +80,8 @@ constexpr storage_t<Fmt> encode_int(float x) noexcept {
 template <class Fmt>
 constexpr std::int32_t int_value(storage_t<Fmt> code) noexcept {
   constexpr int_format f = descriptor_v<Fmt>;
-  const std::uint32_t c = static_cast<std::uint32_t>(code) & static_cast<std::uint32_t>(
-                                                                 detail::low_mask(f.bits));
+  const std::uint32_t c =
+      static_cast<std::uint32_t>(code) & static_cast<std::uint32_t>(detail::low_mask(f.bits));
   if (f.sign == signedness::signed_ && (c >> (f.bits - 1)) != 0)
     return static_cast<std::int32_t>(c) - (std::int32_t{1} << f.bits);
   return static_cast<std::int32_t>(c);

@@ -136,8 +136,8 @@ LOWP_FORCE_INLINE constexpr std::uint64_t pack(const float_format& f, const unpa
   if (n == 0) return has_zero(f) ? detail::zero_code(f, negative) : 0;
   // 7. assemble: biased exponent of the quantum's binade; n carries the implicit bit.
   const std::int64_t biased = static_cast<std::int64_t>(e > e_min ? e : e_min) + f.bias;
-  const std::int64_t mag_signed = ((biased - 1) * (std::int64_t{1} << M)) +
-                                  static_cast<std::int64_t>(n);
+  const std::int64_t mag_signed =
+      ((biased - 1) * (std::int64_t{1} << M)) + static_cast<std::int64_t>(n);
   const std::uint64_t mag = static_cast<std::uint64_t>(mag_signed);
   // 8. overflow after rounding
   if (mag > max_finite_magnitude(f)) {

@@ -16,11 +16,11 @@ enum class value_class : std::uint8_t { zero, finite, infinite, nan };
 /// An exactly represented value: for finite values |v| = significand * 2^(exponent - 63)
 /// with bit 63 of `significand` set, i.e. `exponent` = floor(log2 |v|).
 struct unpacked {
-  bool negative = false;           ///< sign (also for zeros, infinities and NaNs)
+  bool negative = false;                ///< sign (also for zeros, infinities and NaNs)
   value_class cls = value_class::zero;  ///< zero, finite, infinite or NaN
-  int exponent = 0;                ///< floor(log2 |v|) for finite values
-  std::uint64_t significand = 0;   ///< normalised significand, leading 1 at bit 63
-  std::uint64_t payload = 0;       ///< NaN payload (mantissa bits), left-aligned at bit 63
+  int exponent = 0;                     ///< floor(log2 |v|) for finite values
+  std::uint64_t significand = 0;        ///< normalised significand, leading 1 at bit 63
+  std::uint64_t payload = 0;            ///< NaN payload (mantissa bits), left-aligned at bit 63
 };
 
 namespace detail {

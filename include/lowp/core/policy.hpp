@@ -54,13 +54,13 @@ enum class quirk : std::uint8_t {
 
 /// Everything that decides how a value is encoded into a format.
 struct conversion_policy {
-  rounding round = rounding::nearest_even;                        ///< rounding mode
-  overflow over = overflow::to_nonfinite;                         ///< overflow and inf
-  nan_encoding nan = nan_encoding::keep_sign;                     ///< NaN into NaN formats
-  nan_substitute no_nan = nan_substitute::max_positive;           ///< NaN into no-NaN formats
-  zero_substitute no_zero = zero_substitute::lowest;              ///< zero into no-zero formats
-  negative_substitute negative = negative_substitute::nan;        ///< negatives into unsigned
-  quirk compat = quirk::none;                                     ///< library quirks
+  rounding round = rounding::nearest_even;                  ///< rounding mode
+  overflow over = overflow::to_nonfinite;                   ///< overflow and inf
+  nan_encoding nan = nan_encoding::keep_sign;               ///< NaN into NaN formats
+  nan_substitute no_nan = nan_substitute::max_positive;     ///< NaN into no-NaN formats
+  zero_substitute no_zero = zero_substitute::lowest;        ///< zero into no-zero formats
+  negative_substitute negative = negative_substitute::nan;  ///< negatives into unsigned
+  quirk compat = quirk::none;                               ///< library quirks
 
   /// A copy with another rounding mode.
   constexpr conversion_policy with(rounding r) const noexcept {

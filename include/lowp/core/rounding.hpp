@@ -24,8 +24,7 @@ enum class rounding : std::uint8_t {
 
 /// True for the three round-to-nearest modes.
 constexpr bool is_nearest(rounding r) noexcept {
-  return r == rounding::nearest_even || r == rounding::nearest_away ||
-         r == rounding::nearest_zero;
+  return r == rounding::nearest_even || r == rounding::nearest_away || r == rounding::nearest_zero;
 }
 
 /// Random bits for stochastic rounding: the low `count` bits of `value` are used.
@@ -52,9 +51,9 @@ namespace detail {
 /// Ties under nearest_even go to the even `n` (the integer significand, implicit bit
 /// included). In formats without mantissa bits every normal significand is 1, so a tie
 /// between two normals goes up (as ml_dtypes and PyTorch round to E8M0).
-LOWP_FORCE_INLINE constexpr std::uint64_t round_magnitude(rounding mode, bool negative, std::uint64_t n,
-                                        std::uint64_t frac, bool sticky,
-                                        random_bits rb) noexcept {
+LOWP_FORCE_INLINE constexpr std::uint64_t round_magnitude(rounding mode, bool negative,
+                                                          std::uint64_t n, std::uint64_t frac,
+                                                          bool sticky, random_bits rb) noexcept {
   constexpr std::uint64_t half = std::uint64_t{1} << 63;
   const bool inexact = frac != 0 || sticky;
   if (!inexact) return n;

@@ -45,9 +45,7 @@ struct float_format {
 };
 
 /// IEEE-style default bias 2^(E-1) - 1.
-constexpr int default_bias(int exponent_bits) noexcept {
-  return (1 << (exponent_bits - 1)) - 1;
-}
+constexpr int default_bias(int exponent_bits) noexcept { return (1 << (exponent_bits - 1)) - 1; }
 
 /// True when the format has a sign bit.
 constexpr bool is_signed(const float_format& f) noexcept { return f.sign == signedness::signed_; }
@@ -90,8 +88,7 @@ constexpr bool has_subnormals(const float_format& f) noexcept {
 /// Whether -0 exists (signed formats other than fnuz and P3109).
 constexpr bool has_negative_zero(const float_format& f) noexcept {
   return is_signed(f) && f.specials != special_values::fnuz &&
-         f.specials != special_values::p3109_extended &&
-         f.specials != special_values::p3109_finite;
+         f.specials != special_values::p3109_extended && f.specials != special_values::p3109_finite;
 }
 
 /// Whether the format encodes infinities.
@@ -106,9 +103,9 @@ constexpr bool has_nan(const float_format& f) noexcept {
 
 /// Whether the NaN sits at the -0 code (fnuz, signed P3109).
 constexpr bool nan_at_negative_zero(const float_format& f) noexcept {
-  return is_signed(f) && (f.specials == special_values::fnuz ||
-                          f.specials == special_values::p3109_extended ||
-                          f.specials == special_values::p3109_finite);
+  return is_signed(f) &&
+         (f.specials == special_values::fnuz || f.specials == special_values::p3109_extended ||
+          f.specials == special_values::p3109_finite);
 }
 
 /// Magnitude code of +inf (meaningful only when has_inf).
@@ -150,9 +147,7 @@ LOWP_FORCE_INLINE constexpr std::uint64_t nan_code(const float_format& f) noexce
 constexpr std::uint64_t inf_code(const float_format& f) noexcept { return inf_magnitude(f); }
 
 /// Code of the largest finite value.
-constexpr std::uint64_t max_code(const float_format& f) noexcept {
-  return max_finite_magnitude(f);
-}
+constexpr std::uint64_t max_code(const float_format& f) noexcept { return max_finite_magnitude(f); }
 
 /// Code of the most negative finite value (the smallest value for unsigned formats).
 constexpr std::uint64_t lowest_code(const float_format& f) noexcept {
@@ -174,9 +169,7 @@ LOWP_FORCE_INLINE constexpr bool is_inf_code(const float_format& f, std::uint64_
 }
 
 /// Exponent field value of the smallest normal binade (1, or 0 without subnormals).
-constexpr int min_normal_field(const float_format& f) noexcept {
-  return has_subnormals(f) ? 1 : 0;
-}
+constexpr int min_normal_field(const float_format& f) noexcept { return has_subnormals(f) ? 1 : 0; }
 
 /// Unbiased exponent of the smallest normal value.
 constexpr int emin(const float_format& f) noexcept { return min_normal_field(f) - f.bias; }

@@ -58,8 +58,7 @@ struct float_rules {
                 "lowp: invalid float format: an IEEE-like format needs two exponent bits");
   static_assert(!(f.specials == special_values::fnuz && !is_signed(f)),
                 "lowp: invalid float format: fnuz puts NaN at the -0 code, so it must be signed");
-  static_assert(!(f.specials == special_values::e8m0 &&
-                  (is_signed(f) || f.mantissa_bits != 0)),
+  static_assert(!(f.specials == special_values::e8m0 && (is_signed(f) || f.mantissa_bits != 0)),
                 "lowp: invalid float format: an E8M0-like format is unsigned with no mantissa");
   static_assert(is_valid(f),
                 "lowp: invalid float format: its range does not fit float32 (check the bias)");
