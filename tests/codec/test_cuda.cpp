@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "lowp/lowp.hpp"
+#include "support/bits.hpp"
 #include "support/catch.hpp"
 
 namespace {
@@ -26,16 +27,8 @@ namespace fm = lowp::formats;
 namespace profiles = lowp::profiles;
 using lowp::rounding;
 
-float f32(std::uint32_t b) {
-  float x;
-  std::memcpy(&x, &b, 4);
-  return x;
-}
-std::uint32_t u32(float x) {
-  std::uint32_t b;
-  std::memcpy(&b, &x, 4);
-  return b;
-}
+using lowp_test::f32;
+using lowp_test::u32;
 
 // Every `stride`-th float32 bit pattern (all exponents, both signs, specials included),
 // split across threads; counts inputs where lowp and CUDA differ.

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "lowp/lowp.hpp"
+#include "support/bits.hpp"
 #include "support/catch.hpp"
 #include "support/golden.hpp"
 
@@ -17,17 +18,7 @@ using lowp::conversion_policy;
 namespace profiles = lowp::profiles;
 using lowp::rounding;
 
-float f32(std::uint64_t bits) {
-  float x;
-  const auto b = static_cast<std::uint32_t>(bits);
-  std::memcpy(&x, &b, 4);
-  return x;
-}
-std::uint32_t bits_of(float x) {
-  std::uint32_t b;
-  std::memcpy(&b, &x, 4);
-  return b;
-}
+using lowp_test::f32;
 
 // Column name -> conversion policy for float formats.
 const std::map<std::string, conversion_policy>& float_columns() {
@@ -83,7 +74,7 @@ void check_float_decode(const std::string& name) {
     std::size_t mismatches = 0;
     for (std::size_t r = 0; r < t.inputs.size(); ++r) {
       const auto code = static_cast<lowp::storage_t<Fmt>>(t.inputs[r]);
-      const auto got = bits_of(lowp::decode_as<Fmt>(code, how));
+      const auto got = lowp_test::u32(lowp::decode_as<Fmt>(code, how));
       if (got != t.codes[r][c] && ++mismatches <= 5)
         UNSCOPED_INFO("code " << std::hex << t.inputs[r] << " expected " << t.codes[r][c] << " got "
                               << got);
@@ -110,7 +101,7 @@ void check_int(const std::string& name) {
   REQUIRE(dec.inputs.size() == (std::size_t{1} << Fmt::value.bits));
   for (std::size_t r = 0; r < dec.inputs.size(); ++r) {
     const auto code = static_cast<lowp::storage_t<Fmt>>(dec.inputs[r]);
-    CHECK(bits_of(lowp::decode_int<Fmt>(code)) == dec.codes[r][0]);
+    CHECK(lowp_test::u32(lowp::decode_int<Fmt>(code)) == dec.codes[r][0]);
   }
 }
 

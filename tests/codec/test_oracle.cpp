@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "lowp/lowp.hpp"
+#include "support/bits.hpp"
 #include "support/catalogue.hpp"
 #include "support/catch.hpp"
 #include "support/golden.hpp"
@@ -72,16 +73,9 @@ oracle::ovf to_oracle(overflow o) {
   return oracle::ovf::nonfinite;
 }
 
-float f32(std::uint32_t b) {
-  float x;
-  std::memcpy(&x, &b, 4);
-  return x;
-}
-std::uint32_t u32(float x) {
-  std::uint32_t b;
-  std::memcpy(&b, &x, 4);
-  return b;
-}
+using lowp_test::f32;
+using lowp_test::hex;
+using lowp_test::u32;
 
 // Deterministic random bits per input (SplitMix64 finaliser) and a count that varies.
 std::uint32_t mix(std::uint64_t z) {
@@ -110,12 +104,6 @@ struct mismatch_log {
     CHECK(count.load() == 0);
   }
 };
-
-std::string hex(std::uint64_t v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
 
 // Checks lowp's float encode against the oracle for every float32 with biased exponent in
 // [e_lo, e_hi] (both signs, every mantissa, or every `stride`-th one), every mode and
@@ -212,10 +200,7 @@ TEST_CASE("oracle: convert every code between formats of 8 bits or fewer", "[ora
       const oracle::format ot(to_e.spec);
       mismatch_log log;
       for (std::uint32_t c = 0; c < of.code_count(); ++c) {
-        const auto& i = of.info(c);
-        const double v = i.nan   ? std::copysign(NAN, i.negative ? -1.0 : 1.0)
-                         : i.inf ? (i.negative ? -INFINITY : INFINITY)
-                                 : i.value;
+        const double v = of.as_double(c);
         for (rounding r : all_modes)
           for (overflow ov : all_overflows) {
             const std::uint32_t rv = mix(c * 64ull + static_cast<unsigned>(r));
@@ -246,10 +231,7 @@ TEST_CASE("oracle: convert every 16-bit code into every small format", "[oracle]
       const oracle::format ot(to_e.spec);
       mismatch_log log;
       for (std::uint32_t c = 0; c < of.code_count(); ++c) {
-        const auto& i = of.info(c);
-        const double v = i.nan   ? std::copysign(NAN, i.negative ? -1.0 : 1.0)
-                         : i.inf ? (i.negative ? -INFINITY : INFINITY)
-                                 : i.value;
+        const double v = of.as_double(c);
         const rounding r = all_modes[c % 8];
         const overflow ov = all_overflows[(c / 8) % 4];
         const std::uint32_t rv = mix(c);

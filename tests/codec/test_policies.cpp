@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "lowp/lowp.hpp"
+#include "support/bits.hpp"
 #include "support/catch.hpp"
 
 namespace fm = lowp::formats;
@@ -16,11 +17,7 @@ using lowp::overflow;
 using lowp::rounding;
 
 namespace {
-float f32(std::uint32_t b) {
-  float x;
-  std::memcpy(&x, &b, 4);
-  return x;
-}
+using lowp_test::f32;
 const float inf = std::numeric_limits<float>::infinity();
 const float qnan = std::numeric_limits<float>::quiet_NaN();
 }  // namespace
@@ -95,11 +92,7 @@ TEST_CASE("policies: E8M0 conventions (D-6 ... D-10)", "[policy]") {
 }
 
 TEST_CASE("policies: decode NaN patterns (D-11)", "[policy]") {
-  auto bits = [](float x) {
-    std::uint32_t b;
-    std::memcpy(&b, &x, 4);
-    return b;
-  };
+  const auto bits = lowp_test::u32;
   CHECK(bits(lowp::decode<fm::e4m3fn>(0xFF)) == 0xFFC00000u);
   CHECK(bits(lowp::decode_as<fm::e4m3fn>(0xFF, lowp::nan_decoding::all_ones)) == 0x7FFFFFFFu);
   CHECK(bits(lowp::decode_as<fm::e8m0fnu>(0xFF, lowp::nan_decoding::bf16_all_ones)) == 0x7FFF0000u);

@@ -65,6 +65,14 @@ class format {
   const code_info& info(std::uint32_t c) const { return info_[c]; }
   double max_value() const { return max_; }
 
+  /// The value of code c as a double: NaN with the code's sign, +-inf, or the exact value.
+  double as_double(std::uint32_t c) const {
+    const auto& i = info_[c];
+    if (i.nan) return std::copysign(NAN, i.negative ? -1.0 : 1.0);
+    if (i.inf) return i.negative ? -INFINITY : INFINITY;
+    return i.value;
+  }
+
   /// Exact float32 bits of decoding code c (NaN: 0x7FC00000 with the code's sign bit).
   std::uint32_t decode_bits(std::uint32_t c) const {
     const auto& i = info_[c];
