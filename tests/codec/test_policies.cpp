@@ -22,7 +22,7 @@ const float inf = std::numeric_limits<float>::infinity();
 const float qnan = std::numeric_limits<float>::quiet_NaN();
 }  // namespace
 
-TEST_CASE("policies: saturation of infinities (D-1, D-2)", "[policy]") {
+TEST_CASE("policies: saturation of infinities (D-1 - D-2)", "[policy]") {
   CHECK(lowp::encode_as<fm::e4m3fn>(inf, profiles::cuda_satfinite) == 0x7E);
   CHECK(lowp::encode_as<fm::e4m3fn>(inf, profiles::mldtypes_rne_sat) == 0x7F);
   CHECK(lowp::encode_as<fm::e4m3fn>(-inf, profiles::cuda_satfinite) == 0xFE);
@@ -33,7 +33,7 @@ TEST_CASE("policies: saturation of infinities (D-1, D-2)", "[policy]") {
   CHECK(lowp::encode<fm::e5m2, rounding::nearest_even, overflow::saturate_keep_inf>(-inf) == 0xFC);
 }
 
-TEST_CASE("policies: NaN sign and pattern on encode (D-3, D-4, D-5)", "[policy]") {
+TEST_CASE("policies: NaN sign and pattern on encode (D-3 - D-4 - D-5)", "[policy]") {
   const float nneg = f32(0xFFC00000u);
   CHECK(lowp::encode_as<fm::e4m3fn>(nneg, profiles::cuda_nosat) == 0x7F);
   CHECK(lowp::encode_as<fm::e4m3fn>(nneg, profiles::mldtypes_rne) == 0xFF);

@@ -170,11 +170,26 @@ class format {
     return with_sign(lo_code, neg);
   }
 
- private:
+  // Building blocks for other oracles (tests/support/arith_oracle.hpp).
   struct entry {
     double v;
     std::uint32_t c;
   };
+  const std::vector<entry>& positives() const { return pos_; }
+  double beyond() const { return beyond_; }
+  bool has_zero() const { return has_zero_; }
+  std::uint32_t result_nan() const { return nan_code(false, true); }
+  std::uint32_t result_zero(bool neg) const { return zero_code(neg); }
+  std::uint32_t result_inf(bool neg, ovf ov) const {
+    return ov == ovf::sat ? signed_max(neg) : nonfinite(neg);
+  }
+  std::uint32_t result_overflow(bool neg, mode md, ovf ov) const { return overflow(neg, md, ov); }
+  std::uint32_t result_signed(std::uint32_t mag_code, bool neg) const {
+    return with_sign(mag_code, neg);
+  }
+  bool significand_even(double v) const { return sig_even(v); }
+
+ private:
   struct bracket {
     std::uint64_t owner = 0;  // id_ of the format (addresses get reused)
     double lo_v = 0, hi_v = 0;
