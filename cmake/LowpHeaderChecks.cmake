@@ -6,14 +6,15 @@
 #
 #   lowp_add_header_checks(
 #     HEADER_ROOT <dir>          # the directory given to the compiler as -I (…/include)
-#     EXCLUDE <regex>...)        # header paths (relative to HEADER_ROOT) to skip
+#     EXCLUDE <regex>...         # header paths (relative to HEADER_ROOT) to skip
+#     LINK <target>...)          # extra libraries the checked headers need (e.g. lowp::fmt)
 #
 # Creates lowp_header_check_cxx17, lowp_header_check_cxx20 and lowp_header_check_odr.
 
 include_guard(GLOBAL)
 
 function(lowp_add_header_checks)
-  cmake_parse_arguments(PARSE_ARGV 0 arg "" "HEADER_ROOT" "EXCLUDE")
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "HEADER_ROOT" "EXCLUDE;LINK")
   file(GLOB_RECURSE _headers CONFIGURE_DEPENDS
     RELATIVE "${arg_HEADER_ROOT}"
     "${arg_HEADER_ROOT}/lowp/*.hpp")
@@ -43,7 +44,7 @@ function(lowp_add_header_checks)
   foreach(_std 17 20)
     set(_t lowp_header_check_cxx${_std})
     add_library(${_t} OBJECT ${_sources})
-    target_link_libraries(${_t} PRIVATE lowp::lowp)
+    target_link_libraries(${_t} PRIVATE lowp::lowp ${arg_LINK})
     set_target_properties(${_t} PROPERTIES
       CXX_STANDARD ${_std}
       CXX_STANDARD_REQUIRED ON
@@ -59,7 +60,7 @@ function(lowp_add_header_checks)
     CONTENT "// Generated: every checked lowp header, TU 2 of 2.\n${_all_includes}"
     @ONLY)
   add_executable(lowp_header_check_odr "${_gen_dir}/odr_a.cpp" "${_gen_dir}/odr_b.cpp")
-  target_link_libraries(lowp_header_check_odr PRIVATE lowp::lowp)
+  target_link_libraries(lowp_header_check_odr PRIVATE lowp::lowp ${arg_LINK})
   set_target_properties(lowp_header_check_odr PROPERTIES
     CXX_STANDARD 17 CXX_STANDARD_REQUIRED ON CXX_EXTENSIONS OFF)
   lowp_target_warnings(lowp_header_check_odr WERROR)

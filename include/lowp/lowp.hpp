@@ -2,6 +2,7 @@
 /// Umbrella header: everything in lowp except io/.
 #pragma once
 
+#include "lowp/codec/arith.hpp"
 #include "lowp/codec/float_codec.hpp"
 #include "lowp/codec/int_codec.hpp"
 #include "lowp/codec/pack.hpp"
@@ -14,3 +15,6 @@
 #include "lowp/format/float_format.hpp"
 #include "lowp/format/formats.hpp"
 #include "lowp/format/int_format.hpp"
+#include "lowp/types/hash.hpp"
+#include "lowp/types/limits.hpp"
+#include "lowp/types/minifloat.hpp"

@@ -1,10 +1,9 @@
 /// \file limits.hpp
-/// std::numeric_limits and std::hash for minifloat<Fmt>, computed from the descriptor.
+/// std::numeric_limits for minifloat<Fmt>, computed from the descriptor. Included by
+/// types/minifloat.hpp, so the specialization is always visible with the type.
 #pragma once
 
-#include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <limits>
 
 #include "lowp/types/minifloat.hpp"
@@ -122,17 +121,6 @@ class numeric_limits<lowp::minifloat<Fmt>> {
   /// Smallest positive value (the smallest subnormal where subnormals exist).
   static constexpr T denorm_min() noexcept {
     return has_denorm == denorm_present ? L::from(1) : min();
-  }
-};
-
-/// Hash of a minifloat: equal for +0 and -0 (they compare equal).
-template <class Fmt>
-struct hash<lowp::minifloat<Fmt>> {
-  std::size_t operator()(lowp::minifloat<Fmt> x) const noexcept {
-    constexpr lowp::float_format f = lowp::descriptor_v<Fmt>;
-    auto b = static_cast<std::uint64_t>(x.bits());
-    if (lowp::has_negative_zero(f) && (b & lowp::all_ones_magnitude(f)) == 0) b = 0;
-    return std::hash<std::uint64_t>{}(b);
   }
 };
 

@@ -190,3 +190,6 @@ using float16 = minifloat<formats::binary16>;
 using tfloat32 = minifloat<formats::tf32>;
 
 }  // namespace lowp
+
+// numeric_limits is specialised with the type, so it can never be silently missing.
+#include "lowp/types/limits.hpp"  // IWYU pragma: export
