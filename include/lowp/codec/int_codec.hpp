@@ -23,6 +23,53 @@ struct int_conversion_policy {
   int_overflow over = int_overflow::saturate;  ///< out-of-range handling
 };
 
+namespace detail {
+
+/// |v| rounded to an integer once; `huge` when |v| >= 2^63 (only its low bits are kept).
+struct rounded_integer {
+  bool negative = false;
+  bool huge = false;
+  std::uint64_t magnitude = 0;
+};
+
+/// Rounds a finite or zero unpacked value to an integer (the one integer rounding step).
+constexpr rounded_integer round_to_integer(const unpacked& u, rounding r, random_bits rb) noexcept {
+  rounded_integer out;
+  out.negative = u.negative;
+  if (u.cls == value_class::zero) return out;
+  std::uint64_t n = 0;
+  std::uint64_t frac = 0;
+  bool sticky = false;
+  const int e = u.exponent;
+  if (e >= 63) {
+    out.huge = true;
+    out.magnitude = e - 63 >= 64 ? 0 : u.significand << (e - 63);
+    return out;
+  }
+  if (e >= 0) {
+    n = u.significand >> (63 - e);
+    frac = u.significand << (e + 1);
+  } else if (e >= -64) {
+    frac = u.significand >> (-e - 1);
+    sticky = (u.significand & low_mask(-e - 1)) != 0;
+  } else {
+    sticky = true;
+  }
+  out.magnitude = round_magnitude(r, u.negative, n, frac, sticky, rb);
+  return out;
+}
+
+/// The signed value of a rounded integer clamped to [lo, hi].
+constexpr std::int64_t clamp_integer(const rounded_integer& v, std::int64_t lo,
+                                     std::int64_t hi) noexcept {
+  if (v.huge || v.magnitude > (std::uint64_t{1} << 62)) return v.negative ? lo : hi;
+  const auto m = static_cast<std::int64_t>(v.magnitude);
+  const std::int64_t s = v.negative ? -m : m;
+  return s < lo ? lo : (s > hi ? hi : s);
+}
+
+}  // namespace detail
+
 /// Encodes a float as an integer of `Fmt` (two's complement code in the low bits).
 template <class Fmt>
 constexpr storage_t<Fmt> encode_int_as(float x, const int_conversion_policy& p,
@@ -30,44 +77,20 @@ constexpr storage_t<Fmt> encode_int_as(float x, const int_conversion_policy& p,
   constexpr int_format f = descriptor_v<Fmt>;
   const std::uint64_t mask = detail::low_mask(f.bits);
   const unpacked u = unpack(x);
-  if (u.cls == value_class::nan || u.cls == value_class::zero) return 0;
+  if (u.cls == value_class::nan) return 0;
   const std::int64_t lo = int_min(f);
   const std::int64_t hi = int_max(f);
   if (u.cls == value_class::infinite) {
     if (p.over == int_overflow::wrap) return 0;
     return static_cast<storage_t<Fmt>>(static_cast<std::uint64_t>(u.negative ? lo : hi) & mask);
   }
-  // Integer part and the fraction of |x|, then one rounding (core/rounding.hpp).
-  std::uint64_t n = 0;
-  std::uint64_t frac = 0;
-  bool sticky = false;
-  bool huge = false;  // |x| >= 2^63: only the low bits matter for wrap, saturation is certain
-  const int e = u.exponent;
-  if (e >= 63) {
-    huge = true;
-    n = e - 63 >= 64 ? 0 : u.significand << (e - 63);
-  } else if (e >= 0) {
-    n = u.significand >> (63 - e);
-    frac = e == 0 ? (u.significand << 1) : (u.significand << (e + 1));
-  } else if (e >= -64) {
-    frac = u.significand >> (-e - 1);
-    sticky = (u.significand & detail::low_mask(-e - 1)) != 0;
-  } else {
-    sticky = true;
-  }
-  n = detail::round_magnitude(p.round, u.negative, n, frac, sticky, rb);
+  const detail::rounded_integer v = detail::round_to_integer(u, p.round, rb);
   if (p.over == int_overflow::wrap) {
-    const std::uint64_t v = u.negative ? (~n + 1) : n;
-    return static_cast<storage_t<Fmt>>(v & mask);
+    const std::uint64_t bits = v.negative ? (~v.magnitude + 1) : v.magnitude;
+    return static_cast<storage_t<Fmt>>(bits & mask);
   }
-  std::int64_t v = 0;
-  if (huge || n > static_cast<std::uint64_t>(hi) + 1 + static_cast<std::uint64_t>(-lo)) {
-    v = u.negative ? lo : hi;
-  } else {
-    v = u.negative ? -static_cast<std::int64_t>(n) : static_cast<std::int64_t>(n);
-    v = v < lo ? lo : (v > hi ? hi : v);
-  }
-  return static_cast<storage_t<Fmt>>(static_cast<std::uint64_t>(v) & mask);
+  return static_cast<storage_t<Fmt>>(static_cast<std::uint64_t>(detail::clamp_integer(v, lo, hi)) &
+                                     mask);
 }
 
 /// Encodes a float as an integer of `Fmt` with rounding `R` and overflow `O`.
