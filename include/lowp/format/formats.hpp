@@ -60,6 +60,8 @@ struct float_rules {
                 "lowp: invalid float format: fnuz puts NaN at the -0 code, so it must be signed");
   static_assert(!(f.specials == special_values::e8m0 && (is_signed(f) || f.mantissa_bits != 0)),
                 "lowp: invalid float format: an E8M0-like format is unsigned with no mantissa");
+  static_assert(!(f.specials == special_values::p3109_extended && total_bits(f) < 3),
+                "lowp: invalid float format: a P3109 extended format needs at least 3 bits");
   static_assert(is_valid(f),
                 "lowp: invalid float format: its range does not fit float32 (check the bias)");
   static constexpr bool ok = true;
