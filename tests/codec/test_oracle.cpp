@@ -24,6 +24,7 @@
 #include "support/catalogue.hpp"
 #include "support/catch.hpp"
 #include "support/golden.hpp"
+#include "support/harness.hpp"
 
 namespace {
 
@@ -31,79 +32,15 @@ using lowp::conversion_policy;
 using lowp::overflow;
 using lowp::rounding;
 
-constexpr rounding all_modes[] = {rounding::nearest_even,    rounding::nearest_away,
-                                  rounding::nearest_zero,    rounding::toward_zero,
-                                  rounding::toward_positive, rounding::toward_negative,
-                                  rounding::to_odd,          rounding::stochastic};
-constexpr overflow all_overflows[] = {overflow::saturate, overflow::saturate_keep_inf,
-                                      overflow::to_nonfinite, overflow::ieee};
-
-oracle::mode to_oracle(rounding r) {
-  switch (r) {
-    case rounding::nearest_even:
-      return oracle::mode::rne;
-    case rounding::nearest_away:
-      return oracle::mode::rna;
-    case rounding::nearest_zero:
-      return oracle::mode::rnz;
-    case rounding::toward_zero:
-      return oracle::mode::rz;
-    case rounding::toward_positive:
-      return oracle::mode::ru;
-    case rounding::toward_negative:
-      return oracle::mode::rd;
-    case rounding::to_odd:
-      return oracle::mode::odd;
-    case rounding::stochastic:
-      return oracle::mode::sr;
-  }
-  return oracle::mode::rne;
-}
-oracle::ovf to_oracle(overflow o) {
-  switch (o) {
-    case overflow::saturate:
-      return oracle::ovf::sat;
-    case overflow::saturate_keep_inf:
-      return oracle::ovf::sat_keep_inf;
-    case overflow::to_nonfinite:
-      return oracle::ovf::nonfinite;
-    case overflow::ieee:
-      return oracle::ovf::ieee;
-  }
-  return oracle::ovf::nonfinite;
-}
-
+using lowp_test::all_modes;
+using lowp_test::all_overflows;
+using lowp_test::count_for;
 using lowp_test::f32;
 using lowp_test::hex;
+using lowp_test::mismatch_log;
+using lowp_test::to_oracle;
 using lowp_test::u32;
-
-// Deterministic random bits per input (SplitMix64 finaliser) and a count that varies.
-std::uint32_t mix(std::uint64_t z) {
-  z += 0x9E3779B97F4A7C15ull;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return static_cast<std::uint32_t>((z ^ (z >> 31)) >> 16);
-}
-unsigned count_for(std::uint64_t i) {
-  constexpr unsigned counts[] = {32, 8, 3, 1, 16, 24};
-  return counts[i % 6];
-}
-
-struct mismatch_log {
-  std::atomic<std::uint64_t> count{0};
-  std::mutex m;
-  std::vector<std::string> first;
-  void add(const std::string& s) {
-    if (++count <= 8) {
-      std::lock_guard<std::mutex> g(m);
-      first.push_back(s);
-    }
-  }
-  void report() {
-    for (auto& s : first) UNSCOPED_INFO(s);
-    CHECK(count.load() == 0);
-  }
-};
+inline std::uint32_t mix(std::uint64_t z) { return lowp_test::mix32(z); }
 
 // Checks lowp's float encode against the oracle for every float32 with biased exponent in
 // [e_lo, e_hi] (both signs, every mantissa, or every `stride`-th one), every mode and

@@ -178,46 +178,23 @@ class arith {
     const double hi_v = hi_beyond ? f_.beyond() : pos[hi_i].v;
     if (have_lo && cmp(lo) == 0) return finish(neg, have_lo, lo_i);
     const int c_mid = cmp((lo + hi) >> 1);
-    bool up = false;
-    switch (md) {
-      case mode::rne:
-        up =
-            c_mid > 0 || (c_mid == 0 && !(f_.significand_even(lo_v) && !f_.significand_even(hi_v)));
-        break;
-      case mode::rna:
-        up = c_mid >= 0;
-        break;
-      case mode::rnz:
-        up = c_mid > 0;
-        break;
-      case mode::rz:
-        up = false;
-        break;
-      case mode::ru:
-        up = !neg;
-        break;
-      case mode::rd:
-        up = neg;
-        break;
-      case mode::odd:
-        up = f_.significand_even(lo_v);
-        break;
-      case mode::sr: {
-        // t = max k with lo + k * (hi - lo) / 2^r <= x
-        const lowp_test::bigint step = (hi - lo) >> static_cast<int>(rcount);
-        std::uint64_t l = 0, h = (std::uint64_t{1} << rcount) - 1;
-        while (l < h) {
-          const std::uint64_t m = (l + h + 1) / 2;
-          if (cmp(lo + lowp_test::bigint{m} * step) >= 0)
-            l = m;
-          else
-            h = m - 1;
-        }
-        const std::uint64_t r = rcount == 32 ? rbits : (rbits & ((1u << rcount) - 1));
-        up = l + r >= (std::uint64_t{1} << rcount);
-        break;
+    bool sr_up = false;
+    if (md == mode::sr) {
+      // t = max k with lo + k * (hi - lo) / 2^r <= x
+      const lowp_test::bigint step = (hi - lo) >> static_cast<int>(rcount);
+      std::uint64_t l = 0, h = (std::uint64_t{1} << rcount) - 1;
+      while (l < h) {
+        const std::uint64_t m = (l + h + 1) / 2;
+        if (cmp(lo + lowp_test::bigint{m} * step) >= 0)
+          l = m;
+        else
+          h = m - 1;
       }
+      const std::uint64_t r = rcount == 32 ? rbits : (rbits & ((1u << rcount) - 1));
+      sr_up = l + r >= (std::uint64_t{1} << rcount);
     }
+    const bool up =
+        rounds_up(md, neg, c_mid, f_.significand_even(lo_v), f_.significand_even(hi_v), sr_up);
     if (up) {
       if (hi_beyond) return f_.result_overflow(neg, md, ov);
       return finish(neg, true, hi_i);

@@ -26,6 +26,33 @@ struct spec {
   kind k;
 };
 
+/// The rounding decision shared by the oracles: whether |x|, strictly between neighbours lo
+/// and hi, goes to hi. cmp_mid is the sign of |x| - (lo + hi) / 2; lo_even / hi_even tell
+/// whether their integer significands are even; sr_up is the stochastic decision.
+inline bool rounds_up(mode md, bool neg, int cmp_mid, bool lo_even, bool hi_even, bool sr_up) {
+  switch (md) {
+    // Tie: the neighbour with an even significand; when both are odd (no mantissa bits),
+    // the larger one.
+    case mode::rne:
+      return cmp_mid > 0 || (cmp_mid == 0 && !(lo_even && !hi_even));
+    case mode::rna:
+      return cmp_mid >= 0;
+    case mode::rnz:
+      return cmp_mid > 0;
+    case mode::rz:
+      return false;
+    case mode::ru:
+      return !neg;
+    case mode::rd:
+      return neg;
+    case mode::odd:
+      return lo_even;
+    case mode::sr:
+      return sr_up;
+  }
+  return false;
+}
+
 struct code_info {
   bool nan = false, inf = false, negative = false;
   double value = 0;  // signed value for finite codes
@@ -127,40 +154,16 @@ class format {
     const std::uint32_t hi_code = last.hi_code;
     if (have_lo && lo == ax) return with_sign(lo_code, neg);
     const double mid = (lo + hi) / 2;  // exact: adjacent dyadic values
-    bool up = false;
-    switch (md) {
-      case mode::rne:
-        // Tie: the neighbour with an even significand; when both are odd (no mantissa
-        // bits), the larger one.
-        up = ax > mid || (ax == mid && !(sig_even(lo) && !sig_even(hi)));
-        break;
-      case mode::rna:
-        up = ax >= mid;
-        break;
-      case mode::rnz:
-        up = ax > mid;
-        break;
-      case mode::rz:
-        up = false;
-        break;
-      case mode::ru:
-        up = !neg;
-        break;
-      case mode::rd:
-        up = neg;
-        break;
-      case mode::odd:
-        up = sig_even(lo);
-        break;
-      case mode::sr: {
-        const double frac = (ax - lo) / (hi - lo);  // exact (Sterbenz), in (0, 1)
-        const double two_r = static_cast<double>(std::uint64_t{1} << rcount);
-        const double scaled = std::floor(frac * two_r);  // exact: a power-of-two scaling
-        const double r = static_cast<double>(rcount == 32 ? rbits : (rbits & ((1u << rcount) - 1)));
-        up = scaled + r >= two_r;
-        break;
-      }
+    const int cmp_mid = ax < mid ? -1 : (ax > mid ? 1 : 0);
+    bool sr_up = false;
+    if (md == mode::sr) {
+      const double frac = (ax - lo) / (hi - lo);  // exact (Sterbenz), in (0, 1)
+      const double two_r = static_cast<double>(std::uint64_t{1} << rcount);
+      const double scaled = std::floor(frac * two_r);  // exact: a power-of-two scaling
+      const double r = static_cast<double>(rcount == 32 ? rbits : (rbits & ((1u << rcount) - 1)));
+      sr_up = scaled + r >= two_r;
     }
+    const bool up = rounds_up(md, neg, cmp_mid, sig_even(lo), sig_even(hi), sr_up);
     if (up) {
       if (hi_is_beyond) return overflow(neg, md, ov);
       return with_sign(hi_code, neg);

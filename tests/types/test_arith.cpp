@@ -19,6 +19,7 @@
 #include "support/bits.hpp"
 #include "support/catalogue.hpp"
 #include "support/catch.hpp"
+#include "support/harness.hpp"
 
 namespace {
 
@@ -28,22 +29,11 @@ using lowp::rounding;
 using op = oracle::arith::op;
 using lowp_test::hex;
 
-constexpr rounding all_modes[] = {rounding::nearest_even,    rounding::nearest_away,
-                                  rounding::nearest_zero,    rounding::toward_zero,
-                                  rounding::toward_positive, rounding::toward_negative,
-                                  rounding::to_odd,          rounding::stochastic};
+using lowp_test::all_modes;
+using lowp_test::mix32;
+using lowp_test::to_oracle;
+using failures = lowp_test::mismatch_log;
 
-oracle::mode to_oracle(rounding r) {
-  constexpr oracle::mode m[] = {oracle::mode::rne, oracle::mode::rna, oracle::mode::rnz,
-                                oracle::mode::rz,  oracle::mode::ru,  oracle::mode::rd,
-                                oracle::mode::odd, oracle::mode::sr};
-  return m[static_cast<int>(r)];
-}
-oracle::ovf to_oracle(overflow o) {
-  constexpr oracle::ovf m[] = {oracle::ovf::sat, oracle::ovf::sat_keep_inf, oracle::ovf::nonfinite,
-                               oracle::ovf::ieee};
-  return m[static_cast<int>(o)];
-}
 const char* op_name(op o) {
   constexpr const char* n[] = {"add", "sub", "mul", "div", "sqrt", "fma"};
   return n[static_cast<int>(o)];
@@ -96,22 +86,6 @@ std::uint32_t value_op(op o, std::uint32_t a, std::uint32_t b, std::uint32_t c) 
   return 0;
 }
 
-struct failures {
-  std::atomic<std::uint64_t> n{0};
-  std::mutex m;
-  std::vector<std::string> first;
-  void add(const std::string& s) {
-    if (++n <= 6) {
-      std::lock_guard<std::mutex> g(m);
-      first.push_back(s);
-    }
-  }
-  void report() {
-    for (auto& s : first) UNSCOPED_INFO(s);
-    CHECK(n.load() == 0);
-  }
-};
-
 // Runs `body(i)` for i in [0, n) on the machine's threads.
 template <class F>
 void parallel_for(std::uint64_t n, F body) {
@@ -124,13 +98,6 @@ void parallel_for(std::uint64_t n, F body) {
         for (std::uint64_t k = i; k < std::min(n, i + 4096); ++k) body(k);
     });
   for (auto& th : pool) th.join();
-}
-
-std::uint32_t mix32(std::uint64_t z) {
-  z += 0x9E3779B97F4A7C15ull;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return static_cast<std::uint32_t>((z ^ (z >> 31)) >> 16);
 }
 
 }  // namespace
