@@ -193,8 +193,9 @@ class arith {
       const std::uint64_t r = rcount == 32 ? rbits : (rbits & ((1u << rcount) - 1));
       sr_up = l + r >= (std::uint64_t{1} << rcount);
     }
-    const bool up =
-        rounds_up(md, neg, c_mid, f_.significand_even(lo_v), f_.significand_even(hi_v), sr_up);
+    const bool parity = (md == mode::rne && c_mid == 0) || md == mode::odd;
+    const bool up = rounds_up(md, neg, c_mid, parity && f_.significand_even(lo_v),
+                              parity && f_.significand_even(hi_v), sr_up);
     if (up) {
       if (hi_beyond) return f_.result_overflow(neg, md, ov);
       return finish(neg, true, hi_i);

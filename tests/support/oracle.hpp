@@ -163,7 +163,10 @@ class format {
       const double r = static_cast<double>(rcount == 32 ? rbits : (rbits & ((1u << rcount) - 1)));
       sr_up = scaled + r >= two_r;
     }
-    const bool up = rounds_up(md, neg, cmp_mid, sig_even(lo), sig_even(hi), sr_up);
+    // Significand parity matters only for ties to even and for round-to-odd (and costs).
+    const bool parity = (md == mode::rne && cmp_mid == 0) || md == mode::odd;
+    const bool up =
+        rounds_up(md, neg, cmp_mid, parity && sig_even(lo), parity && sig_even(hi), sr_up);
     if (up) {
       if (hi_is_beyond) return overflow(neg, md, ov);
       return with_sign(hi_code, neg);
