@@ -10,17 +10,7 @@
 // deduced from the headers that exist.
 #pragma once
 
-#if !defined(LOWP_CATCH2_MAJOR)
-#if defined(__has_include)
-#if __has_include(<catch2/catch_test_macros.hpp>)
-#define LOWP_CATCH2_MAJOR 3
-#else
-#define LOWP_CATCH2_MAJOR 2
-#endif
-#else
-#define LOWP_CATCH2_MAJOR 2
-#endif
-#endif
+#include "support/catch_version.hpp"
 
 #if LOWP_CATCH2_MAJOR >= 3
 #include <catch2/catch_approx.hpp>

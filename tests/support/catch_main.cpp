@@ -1,16 +1,6 @@
 // Fallback main() for the lowp tests, compiled only when the Catch2 in use has no
 // Catch2::Catch2WithMain target (old Catch2 v2 packages).
-#if !defined(LOWP_CATCH2_MAJOR)
-#if defined(__has_include)
-#if __has_include(<catch2/catch_session.hpp>)
-#define LOWP_CATCH2_MAJOR 3
-#else
-#define LOWP_CATCH2_MAJOR 2
-#endif
-#else
-#define LOWP_CATCH2_MAJOR 2
-#endif
-#endif
+#include "support/catch_version.hpp"
 
 #if LOWP_CATCH2_MAJOR >= 3
 #include <catch2/catch_session.hpp>
