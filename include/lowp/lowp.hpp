@@ -2,8 +2,10 @@
 /// Umbrella header: everything in lowp except io/.
 #pragma once
 
+#include "lowp/block/blocks.hpp"
 #include "lowp/codec/arith.hpp"
 #include "lowp/codec/float_codec.hpp"
+#include "lowp/codec/fp32.hpp"
 #include "lowp/codec/int_codec.hpp"
 #include "lowp/codec/pack.hpp"
 #include "lowp/codec/profiles.hpp"

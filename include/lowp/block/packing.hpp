@@ -1,0 +1,71 @@
+/// \file packing.hpp
+/// Where each element's bits live inside a packed block: the only place lowp defines a bit
+/// order for sub-byte elements.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace lowp {
+namespace blocks {
+
+/// Order of sub-byte elements inside a block's bytes (formats-reference D-25).
+enum class element_order : std::uint8_t {
+  /// Little-endian bit stream: element i occupies bits [i*b, i*b + b) counting from bit 0 of
+  /// byte 0. For 4-bit elements, element 2i is the low nibble and 2i+1 the high nibble of
+  /// byte i (CUDA __nv_fp4x2, torchao pack_uint4); 6-bit elements pack 4 per 3 bytes.
+  sequential,
+  /// 4-bit only: element j (j < B/2) in the low nibble of byte j and element j + B/2 in its
+  /// high nibble (ggml Q4_0 and MXFP4, GGUF).
+  split_halves,
+};
+
+namespace detail {
+
+/// Writes the low `bits` bits of `code` as element `i` of a block starting at `bytes`.
+constexpr void put_element(std::uint8_t* bytes, std::size_t block_size, std::size_t i,
+                           std::uint32_t code, int bits, element_order order) noexcept {
+  if (order == element_order::split_halves) {
+    const std::size_t half = block_size / 2;
+    const std::size_t byte = i < half ? i : i - half;
+    const int shift = i < half ? 0 : 4;
+    bytes[byte] =
+        static_cast<std::uint8_t>((bytes[byte] & ~(0xFu << shift)) | ((code & 0xFu) << shift));
+    return;
+  }
+  std::size_t bit = i * static_cast<std::size_t>(bits);
+  for (int done = 0; done < bits;) {
+    const std::size_t byte = bit / 8;
+    const int at = static_cast<int>(bit % 8);
+    const int take = (8 - at) < (bits - done) ? (8 - at) : (bits - done);
+    const std::uint32_t mask = ((1u << take) - 1u) << at;
+    const std::uint32_t piece = ((code >> done) << at) & mask;
+    bytes[byte] = static_cast<std::uint8_t>((bytes[byte] & ~mask) | piece);
+    done += take;
+    bit += static_cast<std::size_t>(take);
+  }
+}
+
+/// Reads element `i` of a block starting at `bytes`.
+constexpr std::uint32_t get_element(const std::uint8_t* bytes, std::size_t block_size,
+                                    std::size_t i, int bits, element_order order) noexcept {
+  if (order == element_order::split_halves) {
+    const std::size_t half = block_size / 2;
+    return i < half ? (bytes[i] & 0xFu) : (bytes[i - half] >> 4);
+  }
+  std::uint32_t code = 0;
+  std::size_t bit = i * static_cast<std::size_t>(bits);
+  for (int done = 0; done < bits;) {
+    const std::size_t byte = bit / 8;
+    const int at = static_cast<int>(bit % 8);
+    const int take = (8 - at) < (bits - done) ? (8 - at) : (bits - done);
+    code |= ((static_cast<std::uint32_t>(bytes[byte]) >> at) & ((1u << take) - 1u)) << done;
+    done += take;
+    bit += static_cast<std::size_t>(take);
+  }
+  return code;
+}
+
+}  // namespace detail
+}  // namespace blocks
+}  // namespace lowp

@@ -1,0 +1,56 @@
+/// \file fp32.hpp
+/// IEEE binary32 arithmetic emulated exactly: the fp32 steps that other libraries' scale
+/// recipes perform, reproduced bit for bit whatever the compiler does.
+///
+/// Block-scale recipes (NVFP4 in torchao and TransformerEngine, ggml's Q4_0/Q8_0) are defined
+/// by sequences of float32 operations. Written as C++ float expressions they would be exposed
+/// to -ffp-contract (a multiply followed by an add may become one fma) and to x87 excess
+/// precision; here each operation is computed exactly and rounded once to nearest even, so
+/// the sequence is the documented one on every compiler, and constexpr.
+#pragma once
+
+#include <cstdint>
+
+#include "lowp/codec/arith.hpp"
+#include "lowp/codec/pack.hpp"
+#include "lowp/codec/unpacked.hpp"
+#include "lowp/core/bits.hpp"
+#include "lowp/core/policy.hpp"
+
+namespace lowp {
+namespace fp32 {
+namespace detail {
+/// Rounds an exact value to binary32, nearest even, overflow to infinity (IEEE default).
+constexpr float round(const unpacked& u) noexcept {
+  const auto bits = pack(lowp::detail::binary32_layout, u, conversion_policy{});
+  return bit_cast<float>(static_cast<std::uint32_t>(bits));
+}
+}  // namespace detail
+
+/// a * b in binary32, round to nearest even (IEEE 754 multiplication).
+constexpr float mul(float a, float b) noexcept {
+  return detail::round(exact_mul(unpack(a), unpack(b)));
+}
+
+/// a / b in binary32, round to nearest even (IEEE 754 division; x / 0 is a signed infinity).
+constexpr float div(float a, float b) noexcept {
+  return detail::round(exact_div(unpack(a), unpack(b)));
+}
+
+/// a + b in binary32, round to nearest even (IEEE 754 addition).
+constexpr float add(float a, float b) noexcept {
+  return detail::round(exact_add(unpack(a), unpack(b), rounding::nearest_even));
+}
+
+/// Whether x is a NaN (constexpr, independent of -ffast-math).
+constexpr bool is_nan(float x) noexcept {
+  return (bit_cast<std::uint32_t>(x) & 0x7FFFFFFFu) > 0x7F800000u;
+}
+
+/// |x| by clearing the sign bit.
+constexpr float abs(float x) noexcept {
+  return bit_cast<float>(bit_cast<std::uint32_t>(x) & 0x7FFFFFFFu);
+}
+
+}  // namespace fp32
+}  // namespace lowp
