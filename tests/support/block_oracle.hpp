@@ -263,7 +263,8 @@ inline std::uint32_t round_elem(elem e, double y, rmode m, zero_sign zs, std::ui
     code = max_code(e);
   } else {
     // i: the largest index with g[i] <= mag
-    const auto i = static_cast<std::uint32_t>(std::upper_bound(g.begin(), g.end(), mag) - g.begin() - 1);
+    const auto above = std::upper_bound(g.begin(), g.end(), mag);  // first value > mag
+    const auto i = static_cast<std::uint32_t>(above - g.begin() - 1);
     const double d = mag - g[i];  // exact
     code = i;
     if (d != 0.0 && rounds_up(d, g[i + 1] - g[i], (i & 1u) == 0u, neg, m, r, rcount)) code = i + 1;
@@ -413,7 +414,9 @@ inline std::uint8_t ue4m3(float v) {
       round_elem(elem::e4m3, static_cast<double>(v), rmode::nearest_even, zero_sign::positive));
 }
 
-inline float ue4m3_value(std::uint8_t code) { return static_cast<float>(elem_value(elem::e4m3, code)); }
+inline float ue4m3_value(std::uint8_t code) {
+  return static_cast<float>(elem_value(elem::e4m3, code));
+}
 
 /// E2M1 conversion used by both NVFP4 orders: RNE, |y| > 6 -> +-6, NaN -> +6 (0x7), sign kept
 /// for zero results (0x8 = -0).
@@ -422,7 +425,9 @@ inline std::uint32_t nvfp4_elem(float y) {
   return round_elem(elem::e2m1, static_cast<double>(y), rmode::nearest_even, zero_sign::keep);
 }
 
-inline float e2m1_value(std::uint32_t code) { return static_cast<float>(elem_value(elem::e2m1, code)); }
+inline float e2m1_value(std::uint32_t code) {
+  return static_cast<float>(elem_value(elem::e2m1, code));
+}
 
 /// max |x| over [x, x + n); NaN propagates (torch.amax).
 inline float amax_nan(const float* x, std::size_t n) {
@@ -515,7 +520,9 @@ inline float fp16_to_f32(std::uint16_t h) {
   const int ef = (h >> 10) & 0x1F;
   const int mf = h & 0x3FF;
   double v;
-  if (ef == 31) v = mf == 0 ? std::numeric_limits<double>::infinity() : std::numeric_limits<double>::quiet_NaN();
+  if (ef == 31)
+    v = mf == 0 ? std::numeric_limits<double>::infinity()
+                : std::numeric_limits<double>::quiet_NaN();
   else if (ef == 0) v = std::ldexp(static_cast<double>(mf), -24);
   else v = std::ldexp(static_cast<double>(1024 + mf), ef - 25);
   return static_cast<float>(neg ? -v : v);

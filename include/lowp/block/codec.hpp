@@ -41,6 +41,29 @@ struct block_options {
   std::optional<float> tensor_amax;
 };
 
+namespace profiles {
+/// microxcaling's C++ path (quantize_mx_cpp): FLOOR scale from the exponent bits, every zero
+/// element +0. Element rounding: rounding::nearest_away for its 'nearest', nearest_even for
+/// 'even'.
+inline constexpr block_options microxcaling_cpp{0,
+                                                32,
+                                                zero_sign::positive,
+                                                nonfinite::nan_scale,
+                                                nan_substitute::max_positive,
+                                                tail_rule::pad_zero,
+                                                std::nullopt};
+/// microxcaling's PyTorch path, elements only: -0 for non-zero negatives that round to zero,
+/// +0 for +-0 inputs. Its scale comes from a float32 log2 (scale_log2f), which is one too large
+/// just below powers of two (formats-reference D-14).
+inline constexpr block_options microxcaling_pytorch{0,
+                                                    32,
+                                                    zero_sign::from_nonzero,
+                                                    nonfinite::nan_scale,
+                                                    nan_substitute::max_positive,
+                                                    tail_rule::pad_zero,
+                                                    std::nullopt};
+}  // namespace profiles
+
 /// Quantized data of a block format, struct-of-arrays.
 template <class Block>
 struct block_tensor {

@@ -60,17 +60,23 @@ template <class T>
 struct has_float_descriptor<T, std::void_t<decltype(T::value)>>
     : std::is_same<std::remove_cv_t<decltype(T::value)>, float_format> {};
 
-/// An element rounding that ends in zero: apply the zero_sign policy to a sign bit.
-constexpr bool zero_is_negative(zero_sign z, bool input_negative, bool input_zero) noexcept {
+/// An element that rounds to zero: whether it is -0 under the zero_sign policy. `y` is the
+/// exact input with the block scale divided out.
+constexpr bool zero_is_negative(zero_sign z, const unpacked& y) noexcept {
   switch (z) {
     case zero_sign::keep:
-      return input_negative;
+      return y.negative;
     case zero_sign::positive:
       return false;
-    case zero_sign::from_nonzero:
-      return input_negative && !input_zero;
+    case zero_sign::from_nonzero: {
+      // microxcaling divides by the scale in float32 first: a quotient that underflows to
+      // float32 zero (|y| <= 2^-150) counts as a zero input.
+      const bool float_zero = y.cls == value_class::zero || y.exponent < -150 ||
+                              (y.exponent == -150 && y.significand == (std::uint64_t{1} << 63));
+      return y.negative && !float_zero;
+    }
   }
-  return input_negative;
+  return y.negative;
 }
 }  // namespace detail
 
@@ -115,8 +121,7 @@ struct element_traits<Elem, std::enable_if_t<detail::has_float_descriptor<Elem>:
     auto code = pack(format, y, cp, rb);
     if (y.cls != value_class::nan && (code & all_ones_magnitude(format)) == 0 &&
         has_negative_zero(format)) {
-      const bool neg = detail::zero_is_negative(p.zeros, y.negative, y.cls == value_class::zero);
-      code = neg ? sign_mask(format) : 0;
+      code = detail::zero_is_negative(p.zeros, y) ? sign_mask(format) : 0;
     }
     return static_cast<std::uint32_t>(code);
   }
@@ -145,22 +150,22 @@ struct element_traits<Elem, std::enable_if_t<detail::is_fixed_point<Elem>::value
       static_cast<double>(n_max) / static_cast<double>(std::uint64_t{1} << fraction_bits);
 
   /// Rounds y * 2^fraction_bits to an integer and clamps it to [n_min, n_max]. NaN gives 0.
-  static constexpr std::uint32_t encode(unpacked y, const element_policy& p,
+  static constexpr std::uint32_t encode(const unpacked& y, const element_policy& p,
                                         random_bits rb) noexcept {
     if (y.cls == value_class::nan) return 0;
     std::int64_t n = 0;
     if (y.cls == value_class::infinite) {
       n = y.negative ? n_min : n_max;
     } else {
-      if (y.cls == value_class::finite) y.exponent += fraction_bits;
-      n = lowp::detail::clamp_integer(lowp::detail::round_to_integer(y, p.round, rb), n_min, n_max);
+      unpacked scaled = y;
+      if (scaled.cls == value_class::finite) scaled.exponent += fraction_bits;
+      n = lowp::detail::clamp_integer(lowp::detail::round_to_integer(scaled, p.round, rb), n_min,
+                                      n_max);
     }
     const std::uint32_t mask = (std::uint32_t{1} << bits) - 1u;
     if (sign_magnitude) {
       const std::uint32_t sign_bit = std::uint32_t{1} << (bits - 1);
-      if (n == 0)
-        return detail::zero_is_negative(p.zeros, y.negative, y.cls == value_class::zero) ? sign_bit
-                                                                                         : 0u;
+      if (n == 0) return detail::zero_is_negative(p.zeros, y) ? sign_bit : 0u;
       return n < 0 ? sign_bit | static_cast<std::uint32_t>(-n) : static_cast<std::uint32_t>(n);
     }
     if (offset_binary) return static_cast<std::uint32_t>(n + n_max + 1) & mask;

@@ -339,10 +339,10 @@ struct nvfp4_torchao {
 };
 
 /// NVFP4 two-level scaling in TransformerEngine's order (core_nvfp4.cuh):
-///   tensor:  S_enc = fp32(448 * 6 / amax_t), at most FLT_MAX; 1 when amax_t is 0 or S_enc is
+///   tensor:  S_enc = fminf(fp32(448 * 6 / amax_t), FLT_MAX); 1 when amax_t is 0 or S_enc is
 ///            0; S_dec = float(1.0 / double(S_enc)) (single level: S_enc = S_dec = 1)
 ///   block:   code = e4m3 RN satfinite( fp32(amax_b * fp32(S_enc * fp32(1/6))) ), NaN -> NaN
-///   element: m = fp32(1 / fp32(scale * S_dec)), at most FLT_MAX; y = fp32(x * m)
+///   element: m = fminf(fp32(1 / fp32(scale * S_dec)), FLT_MAX) (NaN -> FLT_MAX); y = fp32(x * m)
 ///   decode:  fp32(fp32(e2m1 * scale) * S_dec)
 struct nvfp4_te {
   /// Rounding the reference uses.
@@ -355,7 +355,7 @@ struct nvfp4_te {
   static constexpr tensor_scale_state tensor(float amax) noexcept {
     constexpr float flt_max = 3.40282346638528859812e+38f;
     float s_enc = fp32::div(detail::tensor_target<B>(), amax);
-    if (s_enc > flt_max) s_enc = flt_max;
+    if (!(s_enc <= flt_max)) s_enc = flt_max;  // fminf(s_enc, FLT_MAX): NaN gives FLT_MAX
     if (amax == 0.0f || s_enc == 0.0f) s_enc = 1.0f;
     // 1.0 / double(S_enc), rounded to float: an exact reciprocal in double, then float.
     const double inv = 1.0 / static_cast<double>(s_enc);
@@ -375,7 +375,7 @@ struct nvfp4_te {
     const float scale = lowp::decode<typename B::scale_format>(
         static_cast<storage_t<typename B::scale_format>>(p.code));
     float m = fp32::div(1.0f, fp32::mul(scale, s_dec));
-    if (!(m <= flt_max) && !fp32::is_nan(m)) m = flt_max;
+    if (!(m <= flt_max)) m = flt_max;  // fminf(m, FLT_MAX): NaN and inf give FLT_MAX
     p.map = element_map::multiply;
     p.factor = m;
     return p;
