@@ -43,9 +43,10 @@ struct block_format {
   static constexpr bool two_level = TensorScale::two_level;        ///< has a tensor scale
   /// Bytes of packed elements per block.
   static constexpr std::size_t block_bytes = BlockSize * static_cast<std::size_t>(element_bits) / 8;
-  /// Storage bits per element, scale included (e.g. 4.25 for MXFP4).
+  /// Storage bits per element, the stored scale byte(s) included (4.25 for MXFP4, 4.5 for
+  /// NVFP4 and Q4_0), tensor scale excluded.
   static constexpr double bits_per_element =
-      element_bits + static_cast<double>(total_bits(descriptor_v<Scale>)) / BlockSize;
+      element_bits + static_cast<double>(8 * sizeof(storage_t<Scale>)) / BlockSize;
 
   static_assert(BlockSize > 0, "lowp: block size must be positive");
   static_assert((BlockSize * static_cast<std::size_t>(element_bits)) % 8 == 0,
