@@ -41,21 +41,23 @@ struct block_stats {
 
 /// Gathers block_stats over n values.
 constexpr block_stats gather_stats(const float* x, std::size_t n) noexcept {
+  // As ggml: the running maximum starts at +0 and moves only on a strictly larger |x|, so an
+  // all-zero block has signed_max +0 whatever the zeros' signs.
   block_stats s;
-  float best = -1.0f;
+  float best = 0.0f;
   for (std::size_t i = 0; i < n; ++i) {
-    const float a = fp32::abs(x[i]);
     if (fp32::is_nan(x[i])) {
       s.has_nan = true;
       continue;
     }
+    const float a = fp32::abs(x[i]);
     if (bit_cast<std::uint32_t>(a) == 0x7F800000u) s.has_inf = true;
     if (a > best) {
       best = a;
       s.signed_max = x[i];
     }
   }
-  s.amax = s.has_nan ? bit_cast<float>(0x7FC00000u) : (best < 0.0f ? 0.0f : best);
+  s.amax = s.has_nan ? bit_cast<float>(0x7FC00000u) : best;
   return s;
 }
 
