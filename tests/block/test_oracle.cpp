@@ -353,8 +353,8 @@ std::vector<test_block> make_blocks(const grid_info& gi, std::size_t k, std::uin
         std::vector<float> x = gauss_block(e - 2);
         const float a = fl(std::ldexp(gmax, e));
         const std::uint32_t ab = bits_of(a);
-        const std::uint32_t b = j < 0 ? ab - static_cast<std::uint32_t>(-j)
-                                      : ab + static_cast<std::uint32_t>(j);
+        const std::uint32_t b =
+            j < 0 ? ab - static_cast<std::uint32_t>(-j) : ab + static_cast<std::uint32_t>(j);
         x[pos()] = float_of(b | ((rng() & 1u) != 0u ? 0x80000000u : 0u));
         add("rceil_boundary", x);
       }
