@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "lowp/lowp.hpp"
+#include "support/bits.hpp"
 #include "support/block_oracle.hpp"
 #include "support/catch.hpp"
 
@@ -25,20 +26,13 @@ namespace {
 
 namespace blocks = lowp::blocks;
 namespace bo = block_oracle;
-
-std::uint32_t bits_of(float f) {
-  std::uint32_t b;
-  std::memcpy(&b, &f, sizeof b);
-  return b;
+// Bit for bit; a NaN matches any NaN (payloads are not specified: the oracle's come from the
+// host FPU, lowp's fp32 emulation returns the default NaN).
+inline std::uint32_t bits_of(float f) { return lowp_test::u32(f); }
+inline bool same_float(float a, float b) {
+  return lowp_test::same_bits_or_nan(lowp_test::u32(a), lowp_test::u32(b));
 }
-bool is_nan_bits(std::uint32_t b) { return (b & 0x7FFFFFFFu) > 0x7F800000u; }
-// Bit for bit; a NaN matches any NaN (only reachable when fp16 d overflows to inf and a zero
-// quant multiplies it: ggml leaves the payload to the host FPU).
-bool same_float(float a, float b) {
-  const std::uint32_t x = bits_of(a), y = bits_of(b);
-  if (is_nan_bits(x) || is_nan_bits(y)) return is_nan_bits(x) && is_nan_bits(y);
-  return x == y;
-}
+using lowp_test::is_nan_bits;
 
 template <class Block>
 bo::ggml_result run_oracle(const std::vector<float>& x) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "lowp/lowp.hpp"
+#include "support/bits.hpp"
 #include "support/catch.hpp"
 #include "support/golden.hpp"
 
@@ -32,17 +33,8 @@ struct mx_line {
   std::vector<std::string> tail;  // mx_cpp: {eq}; mx: 32 element codes
 };
 
-float as_float(std::uint32_t b) {
-  float f;
-  std::memcpy(&f, &b, 4);
-  return f;
-}
-std::uint32_t as_bits(float f) {
-  std::uint32_t b;
-  std::memcpy(&b, &f, 4);
-  return b;
-}
-bool is_nan_bits(std::uint32_t b) { return (b & 0x7FFFFFFFu) > 0x7F800000u; }
+float as_float(std::uint32_t b) { return lowp_test::f32(b); }
+std::uint32_t as_bits(float f) { return lowp_test::u32(f); }
 bool is_zero_bits(std::uint32_t b) { return (b & 0x7FFFFFFFu) == 0; }
 
 std::vector<mx_line> read_mx(const std::string& rel) {
@@ -97,10 +89,7 @@ lowp_block run(const std::vector<float>& in, const blocks::block_options& o,
 
 // Outputs equal bit for bit; NaN outputs only as NaN (OCP does not specify NaN payloads and
 // microxcaling propagates each NaN input's sign).
-bool same_output(std::uint32_t a, std::uint32_t b) {
-  if (is_nan_bits(a) || is_nan_bits(b)) return is_nan_bits(a) && is_nan_bits(b);
-  return a == b;
-}
+bool same_output(std::uint32_t a, std::uint32_t b) { return lowp_test::same_bits_or_nan(a, b); }
 
 template <class Block>
 void check_cpp(const std::string& file, bool away) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "lowp/lowp.hpp"
+#include "support/bits.hpp"
 #include "support/block_oracle.hpp"
 #include "support/catch.hpp"
 
@@ -19,12 +20,7 @@ namespace {
 
 namespace blocks = lowp::blocks;
 namespace bo = block_oracle;
-
-std::uint32_t bits_of(float f) {
-  std::uint32_t b;
-  std::memcpy(&b, &f, sizeof b);
-  return b;
-}
+inline std::uint32_t bits_of(float f) { return lowp_test::u32(f); }
 
 using rng_t = std::mt19937_64;
 float gauss(rng_t& rng) { return std::normal_distribution<float>(0.0f, 1.0f)(rng); }

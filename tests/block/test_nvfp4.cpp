@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "lowp/lowp.hpp"
+#include "support/bits.hpp"
 #include "support/block_oracle.hpp"
 #include "support/catch.hpp"
 
@@ -28,31 +29,20 @@ namespace {
 
 namespace blocks = lowp::blocks;
 namespace bo = block_oracle;
+// Bit for bit; a NaN matches any NaN (payloads are not specified: the oracle's come from the
+// host FPU, lowp's fp32 emulation returns the default NaN).
+inline std::uint32_t bits_of(float f) { return lowp_test::u32(f); }
+inline bool same_float(float a, float b) {
+  return lowp_test::same_bits_or_nan(lowp_test::u32(a), lowp_test::u32(b));
+}
+using lowp_test::is_nan_bits;
+inline float from_bits(std::uint32_t b) { return lowp_test::f32(b); }
 
 using te2 = blocks::nvfp4;                 // TE order, fp32 tensor scale
 using tao2 = blocks::nvfp4_torchao_order;  // torchao order, fp32 tensor scale
 using te1 = blocks::nvfp4_single;          // TE order, block scales only
 using tao1 = blocks::block_format<lowp::formats::e2m1fn, lowp::formats::ue4m3, 16,
                                   blocks::nvfp4_torchao>;  // torchao single level
-
-std::uint32_t bits_of(float f) {
-  std::uint32_t b;
-  std::memcpy(&b, &f, sizeof b);
-  return b;
-}
-float from_bits(std::uint32_t b) {
-  float f;
-  std::memcpy(&f, &b, sizeof f);
-  return f;
-}
-bool is_nan_bits(std::uint32_t b) { return (b & 0x7FFFFFFFu) > 0x7F800000u; }
-// Bit for bit; NaN matches any NaN (payloads are not specified: the oracle's come from the
-// host FPU, lowp's fp32 emulation returns the default NaN).
-bool same_float(float a, float b) {
-  const std::uint32_t x = bits_of(a), y = bits_of(b);
-  if (is_nan_bits(x) || is_nan_bits(y)) return is_nan_bits(x) && is_nan_bits(y);
-  return x == y;
-}
 
 constexpr float k_sixth = 1.0f / 6.0f;  // TE's fp32(1/6)
 

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "lowp/lowp.hpp"
+#include "support/bits.hpp"
 #include "support/block_oracle.hpp"
 #include "support/catch.hpp"
 
@@ -39,17 +40,8 @@ using lowp::rounding;
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
-std::uint32_t bits_of(float x) {
-  std::uint32_t b;
-  std::memcpy(&b, &x, sizeof b);
-  return b;
-}
-
-float float_of(std::uint32_t b) {
-  float x;
-  std::memcpy(&x, &b, sizeof x);
-  return x;
-}
+std::uint32_t bits_of(float x) { return lowp_test::u32(x); }
+float float_of(std::uint32_t b) { return lowp_test::f32(b); }
 
 std::string hex(std::uint64_t v) {
   char buf[32];

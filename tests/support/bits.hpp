@@ -23,6 +23,16 @@ inline std::uint32_t u32(float x) {
   return b;
 }
 
+/// Whether a float32 bit pattern is a NaN.
+inline bool is_nan_bits(std::uint32_t b) { return (b & 0x7FFFFFFFu) > 0x7F800000u; }
+
+/// Float bit patterns equal, except that any NaN matches any NaN (for results whose NaN
+/// payload no specification fixes).
+inline bool same_bits_or_nan(std::uint32_t x, std::uint32_t y) {
+  if (is_nan_bits(x) || is_nan_bits(y)) return is_nan_bits(x) && is_nan_bits(y);
+  return x == y;
+}
+
 /// Lower-case hex without prefix.
 inline std::string hex(std::uint64_t v) {
   char buf[32];

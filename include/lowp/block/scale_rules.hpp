@@ -399,45 +399,58 @@ struct nvfp4_te {
   }
 };
 
-/// ggml Q8_0 (quantize_row_q8_0_ref; formats-reference 7.2): d = fp32(amax / 127) stored as
-/// fp16 (RNE); elements round(fp32(x * id)) with id = fp32(1 / d) from the unrounded d (0 when
-/// d = 0), ties away by default; decode fp32(q * fp16(d)).
-struct ggml_q8_0_scale {
-  /// ggml rounds with roundf.
-  static constexpr rounding default_rounding = rounding::nearest_away;
+namespace detail {
+/// Shared part of the ggml integer rules: no tensor scale, NaN/inf rejected, decode as
+/// fp32(element value * float(scale)).
+struct ggml_int_rule_base {
   /// ggml has no representation for NaN or inf: such blocks are rejected.
   static constexpr bool finite_only = true;
-
   /// No tensor scale.
   template <class B>
   static constexpr tensor_scale_state tensor(float) noexcept {
     return {};
   }
-  /// The scale of a block.
+  /// One element back: fp32(value * d).
   template <class B>
-  static constexpr scale_plan plan(const block_stats& st, const tensor_scale_state&,
-                                   const rule_options&) noexcept {
-    constexpr auto q_max = static_cast<float>(element_traits<typename B::element>::n_max);
-    const float d = fp32::div(st.amax, q_max);
+  static constexpr float decode(std::uint32_t code, std::uint32_t scale_code,
+                                const tensor_scale_state&) noexcept {
+    const float d = lowp::decode<typename B::scale_format>(
+        static_cast<storage_t<typename B::scale_format>>(scale_code));
+    return fp32::mul(element_value<typename B::element>(code), d);
+  }
+  /// d = fp32(m / divisor) stored in the scale format; elements multiply by fp32(1 / d)
+  /// (0 when d is 0), computed from the unrounded d.
+  template <class B>
+  static constexpr scale_plan reciprocal_plan(float m, float divisor) noexcept {
+    const float d = fp32::div(m, divisor);
     scale_plan p;
     p.code = lowp::encode<typename B::scale_format>(d);
     p.map = element_map::multiply;
     p.factor = d != 0.0f ? fp32::div(1.0f, d) : 0.0f;
     return p;
   }
+};
+}  // namespace detail
+
+/// ggml Q8_0 (quantize_row_q8_0_ref; formats-reference 7.2): d = fp32(amax / 127) stored as
+/// fp16 (RNE); elements round(fp32(x * id)) with id = fp32(1 / d) from the unrounded d (0 when
+/// d = 0), ties away by default; decode fp32(q * fp16(d)).
+struct ggml_q8_0_scale : detail::ggml_int_rule_base {
+  /// ggml rounds with roundf.
+  static constexpr rounding default_rounding = rounding::nearest_away;
+
+  /// The scale of a block: d = amax / 127.
+  template <class B>
+  static constexpr scale_plan plan(const block_stats& st, const tensor_scale_state&,
+                                   const rule_options&) noexcept {
+    constexpr auto q_max = static_cast<float>(element_traits<typename B::element>::n_max);
+    return reciprocal_plan<B>(st.amax, q_max);
+  }
   /// One element.
   template <class B>
   static constexpr std::uint32_t encode(float x, const scale_plan& p, const element_policy& e,
                                         random_bits rb) noexcept {
     return detail::encode_scaled<B>(x, p, e, rb);
-  }
-  /// One element back.
-  template <class B>
-  static constexpr float decode(std::uint32_t code, std::uint32_t scale_code,
-                                const tensor_scale_state&) noexcept {
-    const float d = lowp::decode<typename B::scale_format>(
-        static_cast<storage_t<typename B::scale_format>>(scale_code));
-    return fp32::mul(detail::element_value<typename B::element>(code), d);
   }
 };
 
@@ -446,28 +459,16 @@ struct ggml_q8_0_scale {
 /// code q = min(15, trunc(fp32(fp32(x * id) + 8.5))) (round half up, through two fp32
 /// roundings, as ggml); decode fp32((q - 8) * fp16(d)). The element rule is ggml's own:
 /// no other rounding mode applies.
-struct ggml_q4_0_scale {
+struct ggml_q4_0_scale : detail::ggml_int_rule_base {
   /// Truncation of x * id + 8.5 (ggml's only rule).
   static constexpr rounding default_rounding = rounding::toward_zero;
-  /// ggml has no representation for NaN or inf: such blocks are rejected.
-  static constexpr bool finite_only = true;
 
-  /// No tensor scale.
-  template <class B>
-  static constexpr tensor_scale_state tensor(float) noexcept {
-    return {};
-  }
-  /// The scale of a block.
+  /// The scale of a block: d = max / -8 with the signed maximum.
   template <class B>
   static constexpr scale_plan plan(const block_stats& st, const tensor_scale_state&,
                                    const rule_options&) noexcept {
     constexpr auto offset = static_cast<float>(std::uint32_t{1} << (B::element_bits - 1));
-    const float d = fp32::div(st.signed_max, -offset);
-    scale_plan p;
-    p.code = lowp::encode<typename B::scale_format>(d);
-    p.map = element_map::multiply;
-    p.factor = d != 0.0f ? fp32::div(1.0f, d) : 0.0f;
-    return p;
+    return reciprocal_plan<B>(st.signed_max, -offset);
   }
   /// One element: the offset-binary code.
   template <class B>
@@ -479,14 +480,6 @@ struct ggml_q4_0_scale {
     // t lies in [0, 2^bits + 0.5] for finite blocks: truncate toward zero, clamp to the top.
     const auto q = t > 0.0f ? static_cast<std::uint32_t>(t) : 0u;
     return q > top ? top : q;
-  }
-  /// One element back.
-  template <class B>
-  static constexpr float decode(std::uint32_t code, std::uint32_t scale_code,
-                                const tensor_scale_state&) noexcept {
-    const float d = lowp::decode<typename B::scale_format>(
-        static_cast<storage_t<typename B::scale_format>>(scale_code));
-    return fp32::mul(detail::element_value<typename B::element>(code), d);
   }
 };
 
