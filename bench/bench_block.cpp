@@ -36,15 +36,13 @@ void block_quantize(benchmark::State& state) {
   std::vector<std::uint8_t> elements(blocks::block_count<Block>(kBlockN) * Block::block_bytes);
   std::vector<typename Block::scale_storage> scales(blocks::block_count<Block>(kBlockN));
   for (auto _ : state) {
-    blocks::quantize<Block>(lowp::span<const float>(in),
-                            lowp::span<std::uint8_t>(elements),
+    blocks::quantize<Block>(lowp::span<const float>(in), lowp::span<std::uint8_t>(elements),
                             lowp::span<typename Block::scale_storage>(scales));
     benchmark::DoNotOptimize(elements.data());
     benchmark::ClobberMemory();
   }
   state.SetItemsProcessed(state.iterations() * kBlockItems);
-  state.SetBytesProcessed(state.iterations() *
-                          (kBlockItems * 4 + packed_bytes<Block>(kBlockN)));
+  state.SetBytesProcessed(state.iterations() * (kBlockItems * 4 + packed_bytes<Block>(kBlockN)));
 }
 
 template <class Block>
@@ -58,8 +56,7 @@ void block_dequantize(benchmark::State& state) {
     benchmark::ClobberMemory();
   }
   state.SetItemsProcessed(state.iterations() * kBlockItems);
-  state.SetBytesProcessed(state.iterations() *
-                          (kBlockItems * 4 + packed_bytes<Block>(kBlockN)));
+  state.SetBytesProcessed(state.iterations() * (kBlockItems * 4 + packed_bytes<Block>(kBlockN)));
 }
 
 }  // namespace

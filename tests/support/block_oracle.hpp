@@ -26,8 +26,14 @@ namespace block_oracle {
 
 enum class elem { e4m3, e5m2, e2m3, e3m2, e2m1, int8 };
 enum class rmode {
-  nearest_even, nearest_away, nearest_zero, toward_zero, toward_positive, toward_negative,
-  to_odd, stochastic
+  nearest_even,
+  nearest_away,
+  nearest_zero,
+  toward_zero,
+  toward_positive,
+  toward_negative,
+  to_odd,
+  stochastic
 };
 enum class zero_sign { keep, positive };  // keep: a zero result keeps the sign of the input
 enum class scale_rule { floor, ceil, even, rceil };
@@ -82,45 +88,69 @@ inline bool is_pow2(float a) {
 
 inline int elem_width(elem e) {
   switch (e) {
-    case elem::e4m3: case elem::e5m2: case elem::int8: return 8;
-    case elem::e2m3: case elem::e3m2: return 6;
-    case elem::e2m1: return 4;
+    case elem::e4m3:
+    case elem::e5m2:
+    case elem::int8:
+      return 8;
+    case elem::e2m3:
+    case elem::e3m2:
+      return 6;
+    case elem::e2m1:
+      return 4;
   }
   return 8;
 }
 
 inline int ebits(elem e) {
   switch (e) {
-    case elem::e4m3: return 4;
-    case elem::e5m2: return 5;
-    case elem::e2m3: return 2;
-    case elem::e3m2: return 3;
-    case elem::e2m1: return 2;
-    case elem::int8: return 0;
+    case elem::e4m3:
+      return 4;
+    case elem::e5m2:
+      return 5;
+    case elem::e2m3:
+      return 2;
+    case elem::e3m2:
+      return 3;
+    case elem::e2m1:
+      return 2;
+    case elem::int8:
+      return 0;
   }
   return 0;
 }
 
 inline int mbits(elem e) {
   switch (e) {
-    case elem::e4m3: return 3;
-    case elem::e5m2: return 2;
-    case elem::e2m3: return 3;
-    case elem::e3m2: return 2;
-    case elem::e2m1: return 1;
-    case elem::int8: return 6;
+    case elem::e4m3:
+      return 3;
+    case elem::e5m2:
+      return 2;
+    case elem::e2m3:
+      return 3;
+    case elem::e3m2:
+      return 2;
+    case elem::e2m1:
+      return 1;
+    case elem::int8:
+      return 6;
   }
   return 0;
 }
 
 inline int bias(elem e) {
   switch (e) {
-    case elem::e4m3: return 7;
-    case elem::e5m2: return 15;
-    case elem::e2m3: return 1;
-    case elem::e3m2: return 3;
-    case elem::e2m1: return 1;
-    case elem::int8: return 0;
+    case elem::e4m3:
+      return 7;
+    case elem::e5m2:
+      return 15;
+    case elem::e2m3:
+      return 1;
+    case elem::e3m2:
+      return 3;
+    case elem::e2m1:
+      return 1;
+    case elem::int8:
+      return 0;
   }
   return 0;
 }
@@ -128,12 +158,18 @@ inline int bias(elem e) {
 /// Exponent of the largest power of two representable in the element (OCP MX emax_elem).
 inline int emax_elem(elem e) {
   switch (e) {
-    case elem::e4m3: return 8;
-    case elem::e5m2: return 15;
-    case elem::e2m3: return 2;
-    case elem::e3m2: return 4;
-    case elem::e2m1: return 2;
-    case elem::int8: return 0;
+    case elem::e4m3:
+      return 8;
+    case elem::e5m2:
+      return 15;
+    case elem::e2m3:
+      return 2;
+    case elem::e3m2:
+      return 4;
+    case elem::e2m1:
+      return 2;
+    case elem::int8:
+      return 0;
   }
   return 0;
 }
@@ -142,11 +178,17 @@ inline int emax_elem(elem e) {
 /// increasing order). Not meaningful for int8.
 inline std::uint32_t max_code(elem e) {
   switch (e) {
-    case elem::e4m3: return 0x7E;  // 0x7F is NaN
-    case elem::e5m2: return 0x7B;  // 0x7C is inf
-    case elem::e2m3: case elem::e3m2: return 0x1F;
-    case elem::e2m1: return 0x7;
-    case elem::int8: return 0x7F;
+    case elem::e4m3:
+      return 0x7E;  // 0x7F is NaN
+    case elem::e5m2:
+      return 0x7B;  // 0x7C is inf
+    case elem::e2m3:
+    case elem::e3m2:
+      return 0x1F;
+    case elem::e2m1:
+      return 0x7;
+    case elem::int8:
+      return 0x7F;
   }
   return 0;
 }
@@ -192,9 +234,9 @@ inline std::vector<double> make_grid(elem e) {
 
 /// make_grid, built once per element format.
 inline const std::vector<double>& elem_grid(elem e) {
-  static const std::vector<double> grids[6] = {
-      make_grid(elem::e4m3), make_grid(elem::e5m2), make_grid(elem::e2m3),
-      make_grid(elem::e3m2), make_grid(elem::e2m1), make_grid(elem::int8)};
+  static const std::vector<double> grids[6] = {make_grid(elem::e4m3), make_grid(elem::e5m2),
+                                               make_grid(elem::e2m3), make_grid(elem::e3m2),
+                                               make_grid(elem::e2m1), make_grid(elem::int8)};
   return grids[static_cast<int>(e)];
 }
 
@@ -207,17 +249,24 @@ inline bool rounds_up(double d, double q, bool lo_even, bool neg, rmode m, std::
                       unsigned c) {
   const double twice = 2.0 * d;  // exact
   switch (m) {
-    case rmode::nearest_even: return twice > q || (twice == q && !lo_even);
-    case rmode::nearest_away: return twice >= q;
-    case rmode::nearest_zero: return twice > q;
-    case rmode::toward_zero: return false;
-    case rmode::toward_positive: return !neg;
-    case rmode::toward_negative: return neg;
-    case rmode::to_odd: return lo_even;
+    case rmode::nearest_even:
+      return twice > q || (twice == q && !lo_even);
+    case rmode::nearest_away:
+      return twice >= q;
+    case rmode::nearest_zero:
+      return twice > q;
+    case rmode::toward_zero:
+      return false;
+    case rmode::toward_positive:
+      return !neg;
+    case rmode::toward_negative:
+      return neg;
+    case rmode::to_odd:
+      return lo_even;
     case rmode::stochastic: {
       if (c < 1u) c = 1u;
       if (c > 32u) c = 32u;
-      const double f = d / q;                                             // exact, in (0, 1)
+      const double f = d / q;  // exact, in (0, 1)
       const auto t = static_cast<std::uint64_t>(std::floor(std::ldexp(f, static_cast<int>(c))));
       const std::uint64_t full = std::uint64_t{1} << c;
       return t + (static_cast<std::uint64_t>(r) & (full - 1u)) >= full;
@@ -277,7 +326,7 @@ inline std::uint32_t round_elem(elem e, double y, rmode m, zero_sign zs, std::ui
 // MX blocks (OCP MX v1.0), BFP / MSFP
 
 struct block_result {
-  std::uint8_t scale = 0;           // E8M0 code (0xFF = NaN) or BFP shared exponent code
+  std::uint8_t scale = 0;            // E8M0 code (0xFF = NaN) or BFP shared exponent code
   std::vector<std::uint32_t> codes;  // element codes in the low bits
   std::vector<float> out;            // dequantized float32 values
 };
@@ -293,12 +342,18 @@ inline void nan_block(block_result& res, std::size_t k) {
 /// float32 maxval of an element for the RCEIL rule.
 inline float rceil_maxval(elem e) {
   switch (e) {
-    case elem::e4m3: return 448.0f;
-    case elem::e5m2: return 57344.0f;
-    case elem::e2m3: return 7.5f;
-    case elem::e3m2: return 28.0f;
-    case elem::e2m1: return 6.0f;
-    case elem::int8: return 127.0f / 64.0f;
+    case elem::e4m3:
+      return 448.0f;
+    case elem::e5m2:
+      return 57344.0f;
+    case elem::e2m3:
+      return 7.5f;
+    case elem::e3m2:
+      return 28.0f;
+    case elem::e2m1:
+      return 6.0f;
+    case elem::int8:
+      return 127.0f / 64.0f;
   }
   return 1.0f;
 }
@@ -308,8 +363,12 @@ inline int mx_scale_code(elem e, scale_rule rule, float amax) {
   const int emax = emax_elem(e);
   int s = 0;
   switch (rule) {
-    case scale_rule::floor: s = floor_log2(amax) - emax; break;
-    case scale_rule::ceil: s = floor_log2(amax) + (is_pow2(amax) ? 0 : 1) - emax; break;
+    case scale_rule::floor:
+      s = floor_log2(amax) - emax;
+      break;
+    case scale_rule::ceil:
+      s = floor_log2(amax) + (is_pow2(amax) ? 0 : 1) - emax;
+      break;
     case scale_rule::even: {
       const std::uint32_t b = f32_bits(amax) + (1u << (22 - mbits(e)));
       s = static_cast<int>((b >> 23) & 0xFFu) - 127 - emax;
@@ -338,18 +397,24 @@ inline mx_result mx_quantize(elem e, scale_rule rule, rmode m, zero_sign zs, con
   bool any_nan = false, any_inf = false;
   float amax = 0.0f;
   for (std::size_t i = 0; i < k; ++i) {
-    if (std::isnan(x[i])) any_nan = true;
-    else if (std::isinf(x[i])) any_inf = true;
-    else amax = std::max(amax, std::fabs(x[i]));
+    if (std::isnan(x[i]))
+      any_nan = true;
+    else if (std::isinf(x[i]))
+      any_inf = true;
+    else
+      amax = std::max(amax, std::fabs(x[i]));
   }
   if (any_nan || (any_inf && nf == nonfinite::nan_scale)) {
     nan_block(res, k);
     return res;
   }
   int code;
-  if (any_inf) code = 0xFE;  // saturate_inf: the scale saturates, elements clamp to +-max
-  else if (amax == 0.0f) code = 0;
-  else code = mx_scale_code(e, rule, amax);
+  if (any_inf)
+    code = 0xFE;  // saturate_inf: the scale saturates, elements clamp to +-max
+  else if (amax == 0.0f)
+    code = 0;
+  else
+    code = mx_scale_code(e, rule, amax);
   const int s = code - 127;
   res.scale = static_cast<std::uint8_t>(code);
   for (std::size_t i = 0; i < k; ++i) {
@@ -367,8 +432,8 @@ inline mx_result mx_quantize(elem e, scale_rule rule, rmode m, zero_sign zs, con
 /// (bit m) | |q|, value q * 2^(S - m + 1). NaN or inf anywhere: NaN block (scale 0xFF).
 /// m_bits in [1, 30].
 inline bfp_result bfp_quantize(int m_bits, rmode m, const float* x, std::size_t k,
-                               zero_sign zs = zero_sign::keep,
-                               const std::uint32_t* rbits = nullptr, unsigned rcount = 32) {
+                               zero_sign zs = zero_sign::keep, const std::uint32_t* rbits = nullptr,
+                               unsigned rcount = 32) {
   bfp_result res;
   float amax = 0.0f;
   for (std::size_t i = 0; i < k; ++i) {
@@ -523,8 +588,10 @@ inline float fp16_to_f32(std::uint16_t h) {
   if (ef == 31)
     v = mf == 0 ? std::numeric_limits<double>::infinity()
                 : std::numeric_limits<double>::quiet_NaN();
-  else if (ef == 0) v = std::ldexp(static_cast<double>(mf), -24);
-  else v = std::ldexp(static_cast<double>(1024 + mf), ef - 25);
+  else if (ef == 0)
+    v = std::ldexp(static_cast<double>(mf), -24);
+  else
+    v = std::ldexp(static_cast<double>(1024 + mf), ef - 25);
   return static_cast<float>(neg ? -v : v);
 }
 
@@ -604,8 +671,10 @@ inline ggml_result ggml_mxfp4(const float* x, std::size_t n) {
     for (std::size_t i = b; i < b + 32; ++i)
       if (amax < std::fabs(x[i])) amax = std::fabs(x[i]);
     int e = 0;
-    if (std::isinf(amax)) e = 254;
-    else if (amax > 0.0f) e = static_cast<int>(std::floor(std::log2(amax))) - 2 + 127;
+    if (std::isinf(amax))
+      e = 254;
+    else if (amax > 0.0f)
+      e = static_cast<int>(std::floor(std::log2(amax))) - 2 + 127;
     e = std::min(std::max(e, 0), 254);
     res.bytes.push_back(static_cast<std::uint8_t>(e));
     std::uint32_t q[32];
