@@ -28,11 +28,8 @@ namespace blocks = lowp::blocks;
 namespace bo = block_oracle;
 // Bit for bit; a NaN matches any NaN (payloads are not specified: the oracle's come from the
 // host FPU, lowp's fp32 emulation returns the default NaN).
-inline std::uint32_t bits_of(float f) { return lowp_test::u32(f); }
-inline bool same_float(float a, float b) {
-  return lowp_test::same_bits_or_nan(lowp_test::u32(a), lowp_test::u32(b));
-}
 using lowp_test::is_nan_bits;
+using lowp_test::same_float;
 
 template <class Block>
 bo::ggml_result run_oracle(const std::vector<float>& x) {
@@ -56,7 +53,7 @@ std::string hex_bytes(const std::uint8_t* p, std::size_t n) {
 std::string hex_floats(const float* p, std::size_t n) {
   std::ostringstream s;
   s << std::hex;
-  for (std::size_t i = 0; i < n; ++i) s << bits_of(p[i]) << (i + 1 < n ? " " : "");
+  for (std::size_t i = 0; i < n; ++i) s << lowp_test::u32(p[i]) << (i + 1 < n ? " " : "");
   return s.str();
 }
 
@@ -142,7 +139,7 @@ void add_integers(std::vector<float>& x, rng_t& rng, int lo, int hi, int k) {
 
 // Nudges v by `ulps` float ulps (toward larger magnitude for positive ulps).
 float nudge(float v, int ulps) {
-  std::uint32_t b = bits_of(v);
+  std::uint32_t b = lowp_test::u32(v);
   b = static_cast<std::uint32_t>(static_cast<std::int64_t>(b) + ulps);
   float r;
   std::memcpy(&r, &b, sizeof r);
@@ -337,7 +334,7 @@ void check_nonfinite_rejected() {
       std::vector<float> x;
       for (int b = 0; b < 3; ++b) add_gaussian(x, rng, 0);
       x[at] = s;
-      INFO("special " << bits_of(s) << " at " << at);
+      INFO("special " << lowp_test::u32(s) << " at " << at);
       CHECK_THROWS_AS(blocks::quantize<Block>(lowp::span<const float>(x)), std::domain_error);
       // Storage overload: guard bytes around the exact-size spans stay untouched.
       constexpr std::size_t guard = 24;
@@ -435,9 +432,9 @@ TEST_CASE("ggml q4_0 byte layout by hand", "[block][ggml]") {
   CHECK(interleaved<blocks::q4_0>(x) == expect);
   CHECK(bo::ggml_q4_0(x.data(), 32).bytes == expect);
   const std::vector<float> out = fake<blocks::q4_0>(x);
-  CHECK(bits_of(out[0]) == bits_of(3.0f));
-  CHECK(bits_of(out[1]) == bits_of(-2.625f));
-  for (std::size_t i = 2; i < 32; ++i) CHECK(bits_of(out[i]) == 0x80000000u);
+  CHECK(lowp_test::u32(out[0]) == lowp_test::u32(3.0f));
+  CHECK(lowp_test::u32(out[1]) == lowp_test::u32(-2.625f));
+  for (std::size_t i = 2; i < 32; ++i) CHECK(lowp_test::u32(out[i]) == 0x80000000u);
 
   // Nibble placement: x[j] = j - 8 and x[16 + j] = 7 - j; max = -8 (element 0, first of the
   // two with |x| = 8), d = 1 (fp16 0x3C00), q[j] = j, q[16 + j] = 15 - j, so byte j =
@@ -477,8 +474,9 @@ TEST_CASE("ggml mxfp4 byte layout by hand", "[block][ggml]") {
   }
   const std::vector<float> out = fake<blocks::ggml_mxfp4>(x);
   const float expect_out[] = {4.0f, 2.0f, 1.5f, 0.5f, 0.0f, 4.0f, -2.0f, 3.0f};
-  for (std::size_t j = 0; j < 8; ++j) CHECK(bits_of(out[j]) == bits_of(expect_out[j]));
-  CHECK(bits_of(out[23]) == 0u);  // +0, not -0
+  for (std::size_t j = 0; j < 8; ++j)
+    CHECK(lowp_test::u32(out[j]) == lowp_test::u32(expect_out[j]));
+  CHECK(lowp_test::u32(out[23]) == 0u);  // +0, not -0
 
   // The scale byte: amax 0.75 -> floor(log2) = -1 -> e = 0x7C; amax 2^100 -> 0xE2; all zero
   // -> 0x00; amax below 2^-125 -> 0 (lowp clamps where ggml's cast is undefined).

@@ -33,8 +33,6 @@ struct mx_line {
   std::vector<std::string> tail;  // mx_cpp: {eq}; mx: 32 element codes
 };
 
-float as_float(std::uint32_t b) { return lowp_test::f32(b); }
-std::uint32_t as_bits(float f) { return lowp_test::u32(f); }
 bool is_zero_bits(std::uint32_t b) { return (b & 0x7FFFFFFFu) == 0; }
 
 std::vector<mx_line> read_mx(const std::string& rel) {
@@ -51,7 +49,7 @@ std::vector<mx_line> read_mx(const std::string& rel) {
     m.scale = static_cast<std::uint32_t>(std::stoul(tok, nullptr, 16));
     for (int i = 0; i < 32; ++i) {
       ls >> tok;
-      m.in.push_back(as_float(static_cast<std::uint32_t>(std::stoul(tok, nullptr, 16))));
+      m.in.push_back(lowp_test::f32(static_cast<std::uint32_t>(std::stoul(tok, nullptr, 16))));
     }
     for (int i = 0; i < 32; ++i) {
       ls >> tok;
@@ -82,14 +80,13 @@ lowp_block run(const std::vector<float>& in, const blocks::block_options& o,
   }
   lowp_block r;
   r.scale = q.scales[0];
-  for (float v : blocks::dequantize(q)) r.out.push_back(as_bits(v));
+  for (float v : blocks::dequantize(q)) r.out.push_back(lowp_test::u32(v));
   for (std::size_t i = 0; i < in.size(); ++i) r.codes.push_back(q.code(i));
   return r;
 }
 
 // Outputs equal bit for bit; NaN outputs only as NaN (OCP does not specify NaN payloads and
 // microxcaling propagates each NaN input's sign).
-bool same_output(std::uint32_t a, std::uint32_t b) { return lowp_test::same_bits_or_nan(a, b); }
 
 template <class Block>
 void check_cpp(const std::string& file, bool away) {
@@ -104,7 +101,7 @@ void check_cpp(const std::string& file, bool away) {
     CHECK(r.scale == m.scale);
     for (std::size_t i = 0; i < 32; ++i) {
       INFO("element " << i << " lowp " << std::hex << r.out[i] << " microxcaling " << m.out[i]);
-      CHECK(same_output(r.out[i], m.out[i]));
+      CHECK(lowp_test::same_bits_or_nan(r.out[i], m.out[i]));
     }
     ++blocks_checked;
   }
@@ -120,7 +117,7 @@ struct class_counts {
 bool amax_just_below_power_of_two(const std::vector<float>& in) {
   float amax = 0;
   for (float v : in) amax = std::fabs(v) > amax ? std::fabs(v) : amax;
-  const std::uint32_t mant = as_bits(amax) & 0x7FFFFFu;
+  const std::uint32_t mant = lowp_test::u32(amax) & 0x7FFFFFu;
   return mant >= 0x7FFF00u;  // within 256 float ulps below the next power of two
 }
 
@@ -159,7 +156,7 @@ class_counts check_pytorch(const std::string& file, bool int8) {
       if (int8 && is_zero_bits(r.out[i]) && is_zero_bits(m.out[i])) {
         // MXINT8 codes have no -0; microxcaling works in the value domain (class 2).
       } else {
-        CHECK(same_output(r.out[i], m.out[i]));
+        CHECK(lowp_test::same_bits_or_nan(r.out[i], m.out[i]));
       }
       if (m.tail[i] != "xx")
         CHECK(r.codes[i] == static_cast<std::uint32_t>(std::stoul(m.tail[i], nullptr, 16)));

@@ -20,7 +20,6 @@ namespace {
 
 namespace blocks = lowp::blocks;
 namespace bo = block_oracle;
-inline std::uint32_t bits_of(float f) { return lowp_test::u32(f); }
 
 using rng_t = std::mt19937_64;
 float gauss(rng_t& rng) { return std::normal_distribution<float>(0.0f, 1.0f)(rng); }
@@ -143,7 +142,8 @@ void check_packing(const std::vector<float>& x, const oracle_codes& ref,
   p.elements = pack(ref.codes);
   const std::vector<float> out = blocks::dequantize(p);
   std::size_t bad = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) bad += bits_of(out[i]) != bits_of(ref.out[i]);
+  for (std::size_t i = 0; i < x.size(); ++i)
+    bad += lowp_test::u32(out[i]) != lowp_test::u32(ref.out[i]);
   CHECK(bad == 0);
 }
 
@@ -175,7 +175,8 @@ TEST_CASE("Layout packing of MX MSFP and ggml elements", "[block][layout]") {
   std::size_t bad = 0;
   for (std::size_t i = 0; i < x.size(); ++i) {
     const float d = bo::fp16_to_f32(q.scales[i / 32]);
-    bad += bits_of(static_cast<float>(static_cast<int>(c[i]) - 8) * d) != bits_of(ref.out[i]);
+    bad += lowp_test::u32(static_cast<float>(static_cast<int>(c[i]) - 8) * d) !=
+           lowp_test::u32(ref.out[i]);
   }
   CHECK(bad == 0);
   // ggml_mxfp4: split halves of the oracle's GGUF bytes.
@@ -328,7 +329,8 @@ TEST_CASE("Layout incomplete last blocks", "[block][layout]") {
     const std::vector<float> out = blocks::dequantize(q);
     REQUIRE(out.size() == 71);
     std::size_t bad = 0;
-    for (std::size_t i = 0; i < 71; ++i) bad += bits_of(out[i]) != bits_of(ref.out[i]);
+    for (std::size_t i = 0; i < 71; ++i)
+      bad += lowp_test::u32(out[i]) != lowp_test::u32(ref.out[i]);
     CHECK(bad == 0);
     for (std::size_t i = 71; i < 96; ++i) CHECK(q.code(i) == 0);
   }
@@ -344,7 +346,8 @@ TEST_CASE("Layout incomplete last blocks", "[block][layout]") {
     const std::vector<float> out = blocks::dequantize(q);
     REQUIRE(out.size() == 40);
     std::size_t bad = 0;
-    for (std::size_t i = 0; i < 40; ++i) bad += bits_of(out[i]) != bits_of(ref.out[i]);
+    for (std::size_t i = 0; i < 40; ++i)
+      bad += lowp_test::u32(out[i]) != lowp_test::u32(ref.out[i]);
     CHECK(bad == 0);
     for (std::size_t i = 40; i < 64; ++i) CHECK(q.code(i) == 8);
     // A tail whose real values are all negative: the tail block's signed max is negative.
@@ -365,7 +368,7 @@ TEST_CASE("Layout incomplete last blocks", "[block][layout]") {
     const bo::nvfp4_result ref = bo::nvfp4_te(padded.data(), 32, true);
     CHECK(std::vector<std::uint8_t>(q.scales.begin(), q.scales.end()) == ref.scales);
     CHECK(codes_of(q) == ref.codes);
-    CHECK(bits_of(q.tensor.decode) == bits_of(ref.tensor_scale));
+    CHECK(lowp_test::u32(q.tensor.decode) == lowp_test::u32(ref.tensor_scale));
     CHECK(blocks::dequantize(q).size() == 20);
   }
   // tail_rule::reject: std::invalid_argument unless the length is whole blocks.
@@ -521,7 +524,7 @@ void check_round_trip(bo::elem e) {
   CHECK(codes_of(q) == expect);
   const std::vector<float> out = blocks::dequantize(q);
   std::size_t bad = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) bad += bits_of(out[i]) != bits_of(x[i]);
+  for (std::size_t i = 0; i < x.size(); ++i) bad += lowp_test::u32(out[i]) != lowp_test::u32(x[i]);
   CHECK(bad == 0);
   // With the scale given instead of chosen.
   const std::vector<std::uint8_t> s7f(q.blocks(), 0x7F);

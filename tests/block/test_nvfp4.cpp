@@ -31,12 +31,8 @@ namespace blocks = lowp::blocks;
 namespace bo = block_oracle;
 // Bit for bit; a NaN matches any NaN (payloads are not specified: the oracle's come from the
 // host FPU, lowp's fp32 emulation returns the default NaN).
-inline std::uint32_t bits_of(float f) { return lowp_test::u32(f); }
-inline bool same_float(float a, float b) {
-  return lowp_test::same_bits_or_nan(lowp_test::u32(a), lowp_test::u32(b));
-}
 using lowp_test::is_nan_bits;
-inline float from_bits(std::uint32_t b) { return lowp_test::f32(b); }
+using lowp_test::same_float;
 
 using te2 = blocks::nvfp4;                 // TE order, fp32 tensor scale
 using tao2 = blocks::nvfp4_torchao_order;  // torchao order, fp32 tensor scale
@@ -137,7 +133,7 @@ blocks::block_tensor<Block> quant(const std::vector<float>& x,
 std::string hex_floats(const float* p, std::size_t n) {
   std::ostringstream s;
   s << std::hex;
-  for (std::size_t i = 0; i < n; ++i) s << bits_of(p[i]) << (i + 1 < n ? " " : "");
+  for (std::size_t i = 0; i < n; ++i) s << lowp_test::u32(p[i]) << (i + 1 < n ? " " : "");
   return s.str();
 }
 
@@ -171,8 +167,8 @@ void compare(const blocks::block_tensor<Block>& q, const bo::nvfp4_result& ref,
   }
   INFO(what << ": " << bad << " of " << nb << " blocks differ; first: " << first);
   CHECK(bad == 0);
-  INFO(what << ": tensor scale lowp " << std::hex << bits_of(q.tensor.decode) << " oracle "
-            << bits_of(ref.tensor_scale));
+  INFO(what << ": tensor scale lowp " << std::hex << lowp_test::u32(q.tensor.decode) << " oracle "
+            << lowp_test::u32(ref.tensor_scale));
   CHECK(same_float(q.tensor.decode, ref.tensor_scale));
 }
 
@@ -255,9 +251,9 @@ TEST_CASE("NVFP4 D-19 lowp and oracle agree around every disagreement", "[block]
   std::size_t values = 0, bad_tao = 0, bad_te = 0, bad_clamp = 0;
   float first_bad = 0.0f;
   for (int e = -7; e <= 11; ++e) {
-    const std::uint32_t centre = bits_of(std::ldexp(0x1.c7fffep+0f, e));
+    const std::uint32_t centre = lowp_test::u32(std::ldexp(0x1.c7fffep+0f, e));
     for (std::uint32_t b = centre - (1u << 17); b < centre + (1u << 17); ++b) {
-      const float a = from_bits(b);
+      const float a = lowp_test::f32(b);
       ++values;
       const std::uint32_t lt = lowp_scale_code<tao1>(a), le = lowp_scale_code<te1>(a);
       const std::uint8_t ot = torchao_scale(a, 1.0f, false), oe = te_scale(a, 1.0f);
@@ -291,8 +287,8 @@ TEST_CASE("NVFP4 D-19 sweep of every float32 amax from 2^-7 up to 2^12", "[block
   // formats-reference 5.2: exactly 15 amax values give different unclamped codes.
   std::size_t values = 0, bad = 0, raw_diff = 0, lowp_diff = 0;
   std::uint32_t first_bad = 0;
-  for (std::uint32_t b = bits_of(0x1p-7f); b < bits_of(0x1p12f); ++b) {
-    const float a = from_bits(b);
+  for (std::uint32_t b = lowp_test::u32(0x1p-7f); b < lowp_test::u32(0x1p12f); ++b) {
+    const float a = lowp_test::f32(b);
     ++values;
     const std::uint32_t lt = lowp_scale_code<tao1>(a), le = lowp_scale_code<te1>(a);
     const std::uint8_t ot = torchao_scale(a, 1.0f, false), oe = te_scale(a, 1.0f);
@@ -398,7 +394,7 @@ TEST_CASE("NVFP4 tensors in both orders match the oracle", "[block][nvfp4]") {
       for (int b = 0; b < 8; ++b) add_block(x, rng, uint_in(rng, -6, 6));
       x[at] = s;
       std::ostringstream w;
-      w << "special " << std::hex << bits_of(s) << " at " << std::dec << at;
+      w << "special " << std::hex << lowp_test::u32(s) << " at " << std::dec << at;
       check_all_variants(x, w.str());
     }
   }
@@ -428,12 +424,12 @@ TEST_CASE("NVFP4 calibrated tensor_amax sets the tensor scale", "[block][nvfp4]"
     const auto qa = quant<tao2>(x, o);
     // TE: S_enc = fminf(fp32(2688 / c), FLT_MAX), 1 for c = 0; S_dec = float(1 / double(S_enc)).
     const auto [s_enc, s_dec] = te_tensor(c);
-    CHECK(bits_of(qt.tensor.encode) == bits_of(s_enc));
-    CHECK(bits_of(qt.tensor.decode) == bits_of(s_dec));
+    CHECK(lowp_test::u32(qt.tensor.encode) == lowp_test::u32(s_enc));
+    CHECK(lowp_test::u32(qt.tensor.decode) == lowp_test::u32(s_dec));
     // torchao: pts = fp32(c / 2688) for both factors.
     const float pts = c / 2688.0f;
-    CHECK(bits_of(qa.tensor.encode) == bits_of(pts));
-    CHECK(bits_of(qa.tensor.decode) == bits_of(pts));
+    CHECK(lowp_test::u32(qa.tensor.encode) == lowp_test::u32(pts));
+    CHECK(lowp_test::u32(qa.tensor.decode) == lowp_test::u32(pts));
     // Every block from the oracle's per-block steps with that tensor scale.
     std::size_t bad = 0, saturated = 0;
     const std::vector<float> ot = blocks::dequantize(qt), oa = blocks::dequantize(qa);
@@ -551,7 +547,7 @@ void check_tiles(const std::vector<float>& x, std::size_t rows, std::size_t cols
   const std::vector<float> out = blocks::dequantize(q);
   const float a = amax_of(x.data(), x.size());
   // The tensor scale is that of the whole matrix.
-  CHECK(bits_of(q.tensor.decode) == bits_of(quant<Block>(x).tensor.decode));
+  CHECK(lowp_test::u32(q.tensor.decode) == lowp_test::u32(quant<Block>(x).tensor.decode));
   const auto [s_enc, s_dec] = te_tensor(a);
   const float pts = a / 2688.0f;
   blocks::block_options o1;

@@ -40,9 +40,6 @@ using lowp::rounding;
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
-std::uint32_t bits_of(float x) { return lowp_test::u32(x); }
-float float_of(std::uint32_t b) { return lowp_test::f32(b); }
-
 std::string hex(std::uint64_t v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
@@ -232,7 +229,7 @@ std::vector<test_block> make_blocks(const grid_info& gi, std::size_t k, std::uin
       const int f = std::min(std::max(centre + uint_in(-width, width), 0), 254);
       const auto mant = static_cast<std::uint32_t>(rng() & 0x7FFFFFu);
       const std::uint32_t s = (rng() & 1u) != 0u ? 0x80000000u : 0u;
-      v = float_of(s | (static_cast<std::uint32_t>(f) << 23) | mant);
+      v = lowp_test::f32(s | (static_cast<std::uint32_t>(f) << 23) | mant);
     }
     add("random_bits", x);
   }
@@ -292,7 +289,7 @@ std::vector<test_block> make_blocks(const grid_info& gi, std::size_t k, std::uin
       if (b % 4 == 2) m = 1u + (m & 1u);  // 2^-149 and 2^-148
       if (b % 4 == 3) m |= 0x700000u;     // the top of the subnormal range
       if (m == 0u) m = 1u;
-      v = float_of(((rng() & 1u) != 0u ? 0x80000000u : 0u) | m);
+      v = lowp_test::f32(((rng() & 1u) != 0u ? 0x80000000u : 0u) | m);
     }
     if (b == 0) x[pos()] = std::numeric_limits<float>::min();  // with the smallest normal
     add("f32_subnormal", x);
@@ -305,13 +302,13 @@ std::vector<test_block> make_blocks(const grid_info& gi, std::size_t k, std::uin
       std::vector<float> x = gauss_block(e - 3);
       const std::uint32_t b =
           e == -127 ? 0x007FFFFFu : (static_cast<std::uint32_t>(e + 127) << 23) | 0x7FFFFFu;
-      x[pos()] = float_of(b | ((rng() & 1u) != 0u ? 0x80000000u : 0u));
+      x[pos()] = lowp_test::f32(b | ((rng() & 1u) != 0u ? 0x80000000u : 0u));
       add("below_pow2", x);
     }
     std::vector<float> x(k);
     for (float& v : x) {
       const std::uint32_t e = static_cast<std::uint32_t>(uint_in(1, 254));
-      v = float_of((e << 23) | 0x7FFFFFu | ((rng() & 1u) != 0u ? 0x80000000u : 0u));
+      v = lowp_test::f32((e << 23) | 0x7FFFFFu | ((rng() & 1u) != 0u ? 0x80000000u : 0u));
     }
     add("below_pow2_all", x);
     const float fmax = std::numeric_limits<float>::max();
@@ -331,8 +328,8 @@ std::vector<test_block> make_blocks(const grid_info& gi, std::size_t k, std::uin
     const int keep = gi.mbits + 1 > 23 ? 23 : gi.mbits + 1;
     const std::uint32_t ones = ((1u << keep) - 1u) << (23 - keep);
     const std::uint32_t mant = b % 2 == 0 ? ones : ones - 1u;
-    x[pos()] = float_of((static_cast<std::uint32_t>(e + 127) << 23) | mant |
-                        ((rng() & 1u) != 0u ? 0x80000000u : 0u));
+    x[pos()] = lowp_test::f32((static_cast<std::uint32_t>(e + 127) << 23) | mant |
+                              ((rng() & 1u) != 0u ? 0x80000000u : 0u));
     add("even_threshold", x);
   }
   // The RCEIL rule's boundaries: amax within a few float ulps of max * 2^e, so that
@@ -344,10 +341,10 @@ std::vector<test_block> make_blocks(const grid_info& gi, std::size_t k, std::uin
       for (int j = -3; j <= 3; ++j) {
         std::vector<float> x = gauss_block(e - 2);
         const float a = fl(std::ldexp(gmax, e));
-        const std::uint32_t ab = bits_of(a);
+        const std::uint32_t ab = lowp_test::u32(a);
         const std::uint32_t b =
             j < 0 ? ab - static_cast<std::uint32_t>(-j) : ab + static_cast<std::uint32_t>(j);
-        x[pos()] = float_of(b | ((rng() & 1u) != 0u ? 0x80000000u : 0u));
+        x[pos()] = lowp_test::f32(b | ((rng() & 1u) != 0u ? 0x80000000u : 0u));
         add("rceil_boundary", x);
       }
     }
@@ -359,9 +356,12 @@ std::vector<test_block> make_blocks(const grid_info& gi, std::size_t k, std::uin
     std::vector<float> x(k);
     for (std::size_t i = 0; i < k; ++i) x[i] = i % 3 == 0 ? -0.0f : 0.0f;
     add("zeros_mixed", x);
-    const float smalls[] = {
-        -float_of(1u), -float_of(0x00400000u), -std::numeric_limits<float>::min(), -1e-3f, -1.0f,
-        -3.5f};
+    const float smalls[] = {-lowp_test::f32(1u),
+                            -lowp_test::f32(0x00400000u),
+                            -std::numeric_limits<float>::min(),
+                            -1e-3f,
+                            -1.0f,
+                            -3.5f};
     for (float s : smalls) {
       std::vector<float> y = x;
       y[pos()] = s;
@@ -369,14 +369,15 @@ std::vector<test_block> make_blocks(const grid_info& gi, std::size_t k, std::uin
     }
     std::vector<float> y = x;
     y[pos()] = 1.0f;
-    y[pos()] = -float_of(1u);
+    y[pos()] = -lowp_test::f32(1u);
     add("zeros_one_positive", y);
   }
   // Infinities and NaNs.
   {
     const float inf = std::numeric_limits<float>::infinity();
-    const float nans[] = {float_of(0x7FC00000u), float_of(0xFFC00000u), float_of(0x7F800001u),
-                          float_of(0x7FA5A5A5u), float_of(0xFFFFFFFFu)};
+    const float nans[] = {lowp_test::f32(0x7FC00000u), lowp_test::f32(0xFFC00000u),
+                          lowp_test::f32(0x7F800001u), lowp_test::f32(0x7FA5A5A5u),
+                          lowp_test::f32(0xFFFFFFFFu)};
     const char* nan_kinds[] = {"nan", "nan_negative", "nan_signaling", "nan_payload",
                                "nan_negative_payload"};
     for (int b = 0; b < 6; ++b) {
@@ -409,7 +410,7 @@ std::vector<test_block> make_blocks(const grid_info& gi, std::size_t k, std::uin
     x[pos()] = inf;
     add("inf_flt_max", x);
     x = gauss_block(0);
-    x[pos()] = float_of(1u);
+    x[pos()] = lowp_test::f32(1u);
     x[pos()] = inf;
     add("inf_subnormal", x);
   }
@@ -453,7 +454,7 @@ void compare(checker& c, const std::string& config, std::size_t b, const std::st
       c.add(where + " element " + std::to_string(i) + " code: lowp " + hex(got.codes[i]) +
             " oracle " + hex(want.codes[i]));
   for (std::size_t i = 0; i < count; ++i) {
-    const std::uint32_t w = bits_of(want.out[i]);
+    const std::uint32_t w = lowp_test::u32(want.out[i]);
     if (got.out[i] != w)
       c.add(where + " element " + std::to_string(i) + " output: lowp " + hex(got.out[i]) +
             " oracle " + hex(w));
@@ -480,8 +481,8 @@ std::vector<lowp_block> run_lowp(const std::vector<float>& x, const blocks::bloc
       const std::size_t g = b * k + i;
       res[b].codes.push_back(q.code(g));
       if (g < x.size()) {
-        res[b].out.push_back(bits_of(out[g]));
-        res[b].fake.push_back(bits_of(fake[g]));
+        res[b].out.push_back(lowp_test::u32(out[g]));
+        res[b].fake.push_back(lowp_test::u32(fake[g]));
       }
     }
   }
@@ -743,6 +744,7 @@ TEST_CASE("block oracle: fake_quantize equals dequantize of quantize", "[block][
   blocks::fake_quantize<blocks::mxfp4, rounding::stochastic>(
       in, lowp::span<float>(fake.data(), fake.size()), o);
   std::size_t diff = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) diff += bits_of(deq[i]) != bits_of(fake[i]) ? 1u : 0u;
+  for (std::size_t i = 0; i < x.size(); ++i)
+    diff += lowp_test::u32(deq[i]) != lowp_test::u32(fake[i]) ? 1u : 0u;
   CHECK(diff == 0);
 }

@@ -33,6 +33,9 @@ inline bool same_bits_or_nan(std::uint32_t x, std::uint32_t y) {
   return x == y;
 }
 
+/// Floats equal bit for bit, except that any NaN matches any NaN.
+inline bool same_float(float a, float b) { return same_bits_or_nan(u32(a), u32(b)); }
+
 /// Lower-case hex without prefix.
 inline std::string hex(std::uint64_t v) {
   char buf[32];

@@ -129,24 +129,30 @@ tensor_scale_state tensor_state(span<const float> in, const block_options& o) {
   return Block::scale_rule::template tensor<Block>(amax);
 }
 
-/// Quantizes one block of `count` (<= block size) values at global index `first`; the rest
-/// of the block is padding (zeros).
+/// Encodes one block of `count` (<= block size) values at global index `first` under a
+/// chosen scale; the rest of the block is padding (zeros).
 template <class Block, rounding R>
-void quantize_block(const float* x, std::size_t count, std::size_t first, const block_stats& st,
-                    const tensor_scale_state& t, const block_options& o, std::uint8_t* bytes,
-                    typename Block::scale_storage& scale) {
-  using rule = typename Block::scale_rule;
-  const scale_plan p = rule::template plan<Block>(st, t, rule_options{o.specials});
-  scale = static_cast<typename Block::scale_storage>(p.code);
+void encode_block(const float* x, std::size_t count, std::size_t first, const scale_plan& p,
+                  const block_options& o, std::uint8_t* bytes) {
   const element_policy e{R, o.zeros, o.no_nan};
   for (std::size_t i = 0; i < Block::block_size; ++i) {
     const float v = i < count ? x[i] : 0.0f;
     const random_bits rb = R == rounding::stochastic
                                ? counter_random_bits(o.seed, first + i, o.random_count)
                                : random_bits{};
-    put_element(bytes, Block::block_size, i, rule::template encode<Block>(v, p, e, rb),
+    put_element(bytes, Block::block_size, i, Block::scale_rule::template encode<Block>(v, p, e, rb),
                 Block::element_bits, Block::order);
   }
+}
+
+/// Chooses a block's scale with its rule, stores it, and encodes the block.
+template <class Block, rounding R>
+void quantize_block(const float* x, std::size_t count, std::size_t first, const block_stats& st,
+                    const tensor_scale_state& t, const block_options& o, std::uint8_t* bytes,
+                    typename Block::scale_storage& scale) {
+  const scale_plan p = Block::scale_rule::template plan<Block>(st, t, rule_options{o.specials});
+  scale = static_cast<typename Block::scale_storage>(p.code);
+  encode_block<Block, R>(x, count, first, p, o, bytes);
 }
 
 template <class Block>
@@ -215,20 +221,14 @@ block_tensor<Block> quantize_tiles(span<const float> in, std::size_t rows, std::
   for (std::size_t r0 = 0; r0 < rows; r0 += tile_rows) {
     const std::size_t r1 = r0 + tile_rows < rows ? r0 + tile_rows : rows;
     for (std::size_t cb = 0; cb < col_blocks; ++cb) {
-      // The tile's statistics: the rows' blocks merged.
+      // The tile's statistics: its rows' blocks combined.
       block_stats st;
-      for (std::size_t r = r0; r < r1; ++r) {
-        const block_stats s =
-            gather_stats(in.data() + r * cols + cb * Block::block_size, Block::block_size);
-        st.has_nan = st.has_nan || s.has_nan;
-        st.has_inf = st.has_inf || s.has_inf;
-        if (fp32::abs(s.signed_max) > fp32::abs(st.signed_max)) st.signed_max = s.signed_max;
-        st.amax = (fp32::is_nan(s.amax) || s.amax > st.amax) ? s.amax : st.amax;
-        if (fp32::is_nan(st.amax)) st.amax = bit_cast<float>(0x7FC00000u);
-      }
+      for (std::size_t r = r0; r < r1; ++r)
+        st = combine(
+            st, gather_stats(in.data() + r * cols + cb * Block::block_size, Block::block_size));
+      detail::check_finite<Block>(st, r0 * col_blocks + cb);
       for (std::size_t r = r0; r < r1; ++r) {
         const std::size_t b = r * col_blocks + cb;
-        detail::check_finite<Block>(st, b);
         detail::quantize_block<Block, R>(in.data() + b * Block::block_size, Block::block_size,
                                          b * Block::block_size, st, q.tensor, o,
                                          q.elements.data() + b * Block::block_bytes, q.scales[b]);
@@ -301,7 +301,6 @@ block_tensor<Block> quantize_with_scales(span<const float> in,
   q.elements.assign(blocks * Block::block_bytes, 0);
   q.scales.assign(scales.begin(), scales.end());
   constexpr float_format sf = descriptor_v<typename Block::scale_format>;
-  const element_policy e{R, o.zeros, o.no_nan};
   for (std::size_t b = 0; b < blocks; ++b) {
     scale_plan p;
     p.code = scales[b];
@@ -310,16 +309,11 @@ block_tensor<Block> quantize_with_scales(span<const float> in,
     } else {
       p.shift = static_cast<int>(scales[b]) - sf.bias;
     }
-    for (std::size_t i = 0; i < Block::block_size; ++i) {
-      const std::size_t g = b * Block::block_size + i;
-      const float v = g < in.size() ? in[g] : 0.0f;
-      const random_bits rb = R == rounding::stochastic
-                                 ? counter_random_bits(o.seed, g, o.random_count)
-                                 : random_bits{};
-      detail::put_element(q.elements.data() + b * Block::block_bytes, Block::block_size, i,
-                          Block::scale_rule::template encode<Block>(v, p, e, rb),
-                          Block::element_bits, Block::order);
-    }
+    const std::size_t first = b * Block::block_size;
+    const std::size_t count =
+        in.size() - first < Block::block_size ? in.size() - first : Block::block_size;
+    detail::encode_block<Block, R>(in.data() + first, count, first, p, o,
+                                   q.elements.data() + b * Block::block_bytes);
   }
   return q;
 }

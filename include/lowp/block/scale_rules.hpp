@@ -13,6 +13,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <limits>
 
 #include "lowp/block/element.hpp"
 #include "lowp/codec/float_codec.hpp"
@@ -58,6 +59,16 @@ constexpr block_stats gather_stats(const float* x, std::size_t n) noexcept {
     }
   }
   s.amax = s.has_nan ? bit_cast<float>(0x7FC00000u) : best;
+  return s;
+}
+
+/// The statistics of two blocks' inputs taken together (a's elements first).
+constexpr block_stats combine(const block_stats& a, const block_stats& b) noexcept {
+  block_stats s = a;
+  s.has_nan = a.has_nan || b.has_nan;
+  s.has_inf = a.has_inf || b.has_inf;
+  if (fp32::abs(b.signed_max) > fp32::abs(a.signed_max)) s.signed_max = b.signed_max;
+  s.amax = s.has_nan ? bit_cast<float>(0x7FC00000u) : (b.amax > a.amax ? b.amax : a.amax);
   return s;
 }
 
@@ -112,6 +123,22 @@ constexpr float element_value(std::uint32_t code) noexcept {
 
 constexpr float quiet_nan() noexcept { return bit_cast<float>(0x7FC00000u); }
 
+/// The float value of a scale code of block format B.
+template <class B>
+constexpr float scale_value(std::uint32_t code) noexcept {
+  return lowp::decode<typename B::scale_format>(
+      static_cast<storage_t<typename B::scale_format>>(code));
+}
+
+/// Base of the rules without a tensor scale.
+struct no_tensor_scale_rule {
+  /// No tensor scale.
+  template <class B>
+  static constexpr tensor_scale_state tensor(float) noexcept {
+    return {};
+  }
+};
+
 /// Shared body of the power-of-two rules: specials, the zero block, the clamp into the
 /// scale format's exponent range. `Exponent` maps amax to the unclamped scale exponent.
 template <class B, class Exponent>
@@ -150,7 +177,7 @@ constexpr int floor_log2(float x) noexcept { return unpack(x).exponent; }
 
 /// Base of the power-of-two (E8M0) rules: elements are x / 2^s exactly, and decode is
 /// element * 2^s rounded once to float32 (exact unless it overflows to inf).
-struct pow2_rule_base {
+struct pow2_rule_base : detail::no_tensor_scale_rule {
   /// Rounding the rule's reference uses when none is named.
   static constexpr rounding default_rounding = rounding::nearest_even;
   /// Whether blocks holding NaN or inf are rejected instead of encoded.
@@ -173,11 +200,6 @@ struct pow2_rule_base {
     if (v.cls == value_class::nan) return detail::quiet_nan();
     if (v.cls == value_class::finite) v.exponent += static_cast<int>(scale_code) - sf.bias;
     return detail::to_float(v);
-  }
-  /// No tensor scale.
-  template <class B>
-  static constexpr tensor_scale_state tensor(float) noexcept {
-    return {};
   }
 };
 
@@ -270,6 +292,16 @@ constexpr std::uint32_t encode_scaled(float x, const scale_plan& p, const elemen
   return element_traits<typename B::element>::encode(unpack(y), e, rb);
 }
 
+/// Base of the rules whose elements are fp32(x * factor) or fp32(x / factor).
+struct scaled_element_rule {
+  /// One element.
+  template <class B>
+  static constexpr std::uint32_t encode(float x, const scale_plan& p, const element_policy& e,
+                                        random_bits rb) noexcept {
+    return encode_scaled<B>(x, p, e, rb);
+  }
+};
+
 /// Largest element value times largest scale value (2688 for NVFP4): the tensor-scale target.
 template <class B>
 constexpr float tensor_target() noexcept {
@@ -292,7 +324,7 @@ constexpr std::uint32_t scale_encode_rne_satfinite(float v) noexcept {
 ///   element: total = two-level ? fp32(pts * scale) : scale; y = fp32(x / total)
 ///   decode:  fp32(e2m1 * (two-level ? fp32(pts * scale) : scale))
 /// The 2^-6 floor means block scales are never E4M3 subnormals (D-20).
-struct nvfp4_torchao {
+struct nvfp4_torchao : detail::scaled_element_rule {
   /// Rounding the reference uses.
   static constexpr rounding default_rounding = rounding::nearest_even;
   /// NaN and inf are encoded (the scale becomes NaN), not rejected.
@@ -317,24 +349,16 @@ struct nvfp4_torchao {
     if (!fp32::is_nan(bs)) bs = bs < lo ? lo : (bs > hi ? hi : bs);
     scale_plan p;
     p.code = detail::scale_encode_rne_satfinite<B>(bs);
-    const float scale = lowp::decode<typename B::scale_format>(
-        static_cast<storage_t<typename B::scale_format>>(p.code));
+    const float scale = detail::scale_value<B>(p.code);
     p.map = element_map::divide;
     p.factor = B::two_level ? fp32::mul(t.encode, scale) : scale;
     return p;
-  }
-  /// One element.
-  template <class B>
-  static constexpr std::uint32_t encode(float x, const scale_plan& p, const element_policy& e,
-                                        random_bits rb) noexcept {
-    return detail::encode_scaled<B>(x, p, e, rb);
   }
   /// One element back.
   template <class B>
   static constexpr float decode(std::uint32_t code, std::uint32_t scale_code,
                                 const tensor_scale_state& t) noexcept {
-    const float scale = lowp::decode<typename B::scale_format>(
-        static_cast<storage_t<typename B::scale_format>>(scale_code));
+    const float scale = detail::scale_value<B>(scale_code);
     const float total = B::two_level ? fp32::mul(t.decode, scale) : scale;
     return fp32::mul(detail::element_value<typename B::element>(code), total);
   }
@@ -346,7 +370,7 @@ struct nvfp4_torchao {
 ///   block:   code = e4m3 RN satfinite( fp32(amax_b * fp32(S_enc * fp32(1/6))) ), NaN -> NaN
 ///   element: m = fminf(fp32(1 / fp32(scale * S_dec)), FLT_MAX) (NaN -> FLT_MAX); y = fp32(x * m)
 ///   decode:  fp32(fp32(e2m1 * scale) * S_dec)
-struct nvfp4_te {
+struct nvfp4_te : detail::scaled_element_rule {
   /// Rounding the reference uses.
   static constexpr rounding default_rounding = rounding::nearest_even;
   /// NaN and inf are encoded, not rejected.
@@ -355,7 +379,7 @@ struct nvfp4_te {
   /// The tensor scale from the tensor's amax: encode = S_enc, decode = S_dec.
   template <class B>
   static constexpr tensor_scale_state tensor(float amax) noexcept {
-    constexpr float flt_max = 3.40282346638528859812e+38f;
+    constexpr float flt_max = std::numeric_limits<float>::max();
     float s_enc = fp32::div(detail::tensor_target<B>(), amax);
     if (!(s_enc <= flt_max)) s_enc = flt_max;  // fminf(s_enc, FLT_MAX): NaN gives FLT_MAX
     if (amax == 0.0f || s_enc == 0.0f) s_enc = 1.0f;
@@ -367,33 +391,25 @@ struct nvfp4_te {
   template <class B>
   static constexpr scale_plan plan(const block_stats& st, const tensor_scale_state& t,
                                    const rule_options&) noexcept {
-    constexpr float flt_max = 3.40282346638528859812e+38f;
+    constexpr float flt_max = std::numeric_limits<float>::max();
     constexpr auto elem_max = static_cast<float>(element_traits<typename B::element>::max_value);
     const float s_enc = B::two_level ? t.encode : 1.0f;
     const float s_dec = B::two_level ? t.decode : 1.0f;
     const float per_block = fp32::mul(s_enc, fp32::div(1.0f, elem_max));
     scale_plan p;
     p.code = detail::scale_encode_rne_satfinite<B>(fp32::mul(st.amax, per_block));
-    const float scale = lowp::decode<typename B::scale_format>(
-        static_cast<storage_t<typename B::scale_format>>(p.code));
+    const float scale = detail::scale_value<B>(p.code);
     float m = fp32::div(1.0f, fp32::mul(scale, s_dec));
     if (!(m <= flt_max)) m = flt_max;  // fminf(m, FLT_MAX): NaN and inf give FLT_MAX
     p.map = element_map::multiply;
     p.factor = m;
     return p;
   }
-  /// One element.
-  template <class B>
-  static constexpr std::uint32_t encode(float x, const scale_plan& p, const element_policy& e,
-                                        random_bits rb) noexcept {
-    return detail::encode_scaled<B>(x, p, e, rb);
-  }
   /// One element back.
   template <class B>
   static constexpr float decode(std::uint32_t code, std::uint32_t scale_code,
                                 const tensor_scale_state& t) noexcept {
-    const float scale = lowp::decode<typename B::scale_format>(
-        static_cast<storage_t<typename B::scale_format>>(scale_code));
+    const float scale = detail::scale_value<B>(scale_code);
     const float s_dec = B::two_level ? t.decode : 1.0f;
     return fp32::mul(fp32::mul(detail::element_value<typename B::element>(code), scale), s_dec);
   }
@@ -402,20 +418,14 @@ struct nvfp4_te {
 namespace detail {
 /// Shared part of the ggml integer rules: no tensor scale, NaN/inf rejected, decode as
 /// fp32(element value * float(scale)).
-struct ggml_int_rule_base {
+struct ggml_int_rule_base : no_tensor_scale_rule {
   /// ggml has no representation for NaN or inf: such blocks are rejected.
   static constexpr bool finite_only = true;
-  /// No tensor scale.
-  template <class B>
-  static constexpr tensor_scale_state tensor(float) noexcept {
-    return {};
-  }
   /// One element back: fp32(value * d).
   template <class B>
   static constexpr float decode(std::uint32_t code, std::uint32_t scale_code,
                                 const tensor_scale_state&) noexcept {
-    const float d = lowp::decode<typename B::scale_format>(
-        static_cast<storage_t<typename B::scale_format>>(scale_code));
+    const float d = detail::scale_value<B>(scale_code);
     return fp32::mul(element_value<typename B::element>(code), d);
   }
   /// d = fp32(m / divisor) stored in the scale format; elements multiply by fp32(1 / d)
@@ -435,7 +445,7 @@ struct ggml_int_rule_base {
 /// ggml Q8_0 (quantize_row_q8_0_ref; formats-reference 7.2): d = fp32(amax / 127) stored as
 /// fp16 (RNE); elements round(fp32(x * id)) with id = fp32(1 / d) from the unrounded d (0 when
 /// d = 0), ties away by default; decode fp32(q * fp16(d)).
-struct ggml_q8_0_scale : detail::ggml_int_rule_base {
+struct ggml_q8_0_scale : detail::ggml_int_rule_base, detail::scaled_element_rule {
   /// ggml rounds with roundf.
   static constexpr rounding default_rounding = rounding::nearest_away;
 
@@ -445,12 +455,6 @@ struct ggml_q8_0_scale : detail::ggml_int_rule_base {
                                    const rule_options&) noexcept {
     constexpr auto q_max = static_cast<float>(element_traits<typename B::element>::n_max);
     return reciprocal_plan<B>(st.amax, q_max);
-  }
-  /// One element.
-  template <class B>
-  static constexpr std::uint32_t encode(float x, const scale_plan& p, const element_policy& e,
-                                        random_bits rb) noexcept {
-    return detail::encode_scaled<B>(x, p, e, rb);
   }
 };
 
