@@ -50,12 +50,7 @@ std::string hex_bytes(const std::uint8_t* p, std::size_t n) {
   return s.str();
 }
 
-std::string hex_floats(const float* p, std::size_t n) {
-  std::ostringstream s;
-  s << std::hex;
-  for (std::size_t i = 0; i < n; ++i) s << lowp_test::u32(p[i]) << (i + 1 < n ? " " : "");
-  return s.str();
-}
+using lowp_test::hex_floats;
 
 /// Compares lowp and the oracle on whole blocks: GGUF bytes, dequantized outputs, and the
 /// decode of the oracle's bytes through from_interleaved. Returns the number of blocks checked.

@@ -130,12 +130,7 @@ blocks::block_tensor<Block> quant(const std::vector<float>& x,
   return blocks::quantize<Block, R>(lowp::span<const float>(x), o);
 }
 
-std::string hex_floats(const float* p, std::size_t n) {
-  std::ostringstream s;
-  s << std::hex;
-  for (std::size_t i = 0; i < n; ++i) s << lowp_test::u32(p[i]) << (i + 1 < n ? " " : "");
-  return s.str();
-}
+using lowp_test::hex_floats;
 
 /// Compares a lowp block_tensor with an oracle result, block by block.
 template <class Block>

@@ -43,4 +43,11 @@ inline std::string hex(std::uint64_t v) {
   return buf;
 }
 
+/// Float bit patterns in hex, space separated (for mismatch messages).
+inline std::string hex_floats(const float* p, std::size_t n) {
+  std::string s;
+  for (std::size_t i = 0; i < n; ++i) s += hex(u32(p[i])) + (i + 1 < n ? " " : "");
+  return s;
+}
+
 }  // namespace lowp_test
