@@ -52,6 +52,27 @@ constexpr std::uint64_t zero_code(const float_format& f, bool negative) noexcept
   return has_negative_zero(f) && negative ? sign_mask(f) : 0;
 }
 
+/// Step 9: the code of a non-zero value that rounds to zero (formats without zero: code 0).
+constexpr std::uint64_t underflow_code(const float_format& f, bool negative) noexcept {
+  return has_zero(f) ? zero_code(f, negative) : 0;
+}
+
+/// Step 8: the code of a finite value whose rounded magnitude exceeds the largest finite one.
+constexpr std::uint64_t overflow_code(const float_format& f, const conversion_policy& p,
+                                      bool negative) noexcept {
+  switch (p.over) {
+    case overflow::saturate:
+    case overflow::saturate_keep_inf:
+      return signed_max(f, negative);
+    case overflow::ieee:
+      if (rounds_toward_zero(p.round, negative)) return signed_max(f, negative);
+      return nonfinite(f, negative);
+    case overflow::to_nonfinite:
+      return nonfinite(f, negative);
+  }
+  return nonfinite(f, negative);
+}
+
 }  // namespace detail
 
 /// Encodes an exact value into format `f`, rounding once. Steps:
@@ -133,25 +154,14 @@ LOWP_FORCE_INLINE constexpr std::uint64_t pack(const float_format& f, const unpa
   // 6. round once
   n = detail::round_magnitude(p.round, negative, n, frac, sticky, rb);
   // 9. underflow to zero
-  if (n == 0) return has_zero(f) ? detail::zero_code(f, negative) : 0;
+  if (n == 0) return detail::underflow_code(f, negative);
   // 7. assemble: biased exponent of the quantum's binade; n carries the implicit bit.
   const std::int64_t biased = static_cast<std::int64_t>(e > e_min ? e : e_min) + f.bias;
   const std::int64_t mag_signed =
       ((biased - 1) * (std::int64_t{1} << M)) + static_cast<std::int64_t>(n);
   const std::uint64_t mag = static_cast<std::uint64_t>(mag_signed);
   // 8. overflow after rounding
-  if (mag > max_finite_magnitude(f)) {
-    switch (p.over) {
-      case overflow::saturate:
-      case overflow::saturate_keep_inf:
-        return detail::signed_max(f, negative);
-      case overflow::ieee:
-        if (detail::rounds_toward_zero(p.round, negative)) return detail::signed_max(f, negative);
-        return detail::nonfinite(f, negative);
-      case overflow::to_nonfinite:
-        return detail::nonfinite(f, negative);
-    }
-  }
+  if (mag > max_finite_magnitude(f)) return detail::overflow_code(f, p, negative);
   return detail::with_sign(f, mag, negative);
 }
 

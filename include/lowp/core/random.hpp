@@ -9,16 +9,37 @@
 
 namespace lowp {
 
+namespace detail {
+/// The two multipliers of the SplitMix64 finaliser.
+inline constexpr std::uint64_t splitmix_m1 = 0xBF58476D1CE4E5B9ull;
+inline constexpr std::uint64_t splitmix_m2 = 0x94D049BB133111EBull;
+/// The SplitMix64 finaliser (Steele, Lea and Flood, OOPSLA 2014).
+constexpr std::uint64_t splitmix_mix(std::uint64_t z) noexcept {
+  z = (z ^ (z >> 30)) * splitmix_m1;
+  z = (z ^ (z >> 27)) * splitmix_m2;
+  return z ^ (z >> 31);
+}
+/// The golden-ratio increment of SplitMix64.
+inline constexpr std::uint64_t splitmix_gamma = 0x9E3779B97F4A7C15ull;
+/// The odd multiplier that spreads the element index.
+inline constexpr std::uint64_t counter_index_multiplier = 0xD1B54A32D192ED03ull;
+
+/// The per-stream key: depends on the seed only (SIMD kernels compute it once per call).
+constexpr std::uint64_t counter_key(std::uint64_t seed) noexcept {
+  return splitmix_mix(seed + splitmix_gamma);
+}
+
+/// counter_bits from a precomputed key: the step every SIMD kernel reproduces lane by lane.
+constexpr std::uint32_t counter_bits_keyed(std::uint64_t key, std::uint64_t index) noexcept {
+  const std::uint64_t z = key ^ (index * counter_index_multiplier);
+  return static_cast<std::uint32_t>(splitmix_mix(z + splitmix_gamma) >> 32);
+}
+}  // namespace detail
+
 /// 32 random bits for element `index` of a stream keyed by `seed`: two rounds of the
-/// SplitMix64 finaliser (Steele, Lea and Flood, OOPSLA 2014) over seed and index.
+/// SplitMix64 finaliser over seed and index.
 constexpr std::uint32_t counter_bits(std::uint64_t seed, std::uint64_t index) noexcept {
-  auto mix = [](std::uint64_t z) {
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  };
-  const std::uint64_t z = mix(seed + 0x9E3779B97F4A7C15ull) ^ (index * 0xD1B54A32D192ED03ull);
-  return static_cast<std::uint32_t>(mix(z + 0x9E3779B97F4A7C15ull) >> 32);
+  return detail::counter_bits_keyed(detail::counter_key(seed), index);
 }
 
 /// random_bits for element `index`, using `count` of the 32 bits.

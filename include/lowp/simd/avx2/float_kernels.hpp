@@ -1,0 +1,20 @@
+/// \file avx2/float_kernels.hpp
+/// The float-format conversion kernels compiled for AVX2 (generic/float_kernels.inl).
+#pragma once
+
+#include "lowp/simd/avx2/vec.hpp"
+#include "lowp/simd/plan.hpp"
+
+#if LOWP_HAVE_AVX2
+namespace lowp {
+namespace simd {
+namespace avx2 {
+#define LOWP_SIMD_FN LOWP_AVX2_FN
+#define LOWP_SIMD_KERNEL LOWP_AVX2_KERNEL
+#include "lowp/simd/generic/float_kernels.inl"
+#undef LOWP_SIMD_FN
+#undef LOWP_SIMD_KERNEL
+}  // namespace avx2
+}  // namespace simd
+}  // namespace lowp
+#endif

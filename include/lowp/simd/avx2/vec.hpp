@@ -1,0 +1,152 @@
+/// \file avx2/vec.hpp
+/// The AVX2 lane operations the generic kernels are written in (8 x uint32 per vector;
+/// masks are vectors of all-ones / all-zeros lanes).
+#pragma once
+
+#include "lowp/simd/isa.hpp"
+
+#if LOWP_HAVE_AVX2
+#include <immintrin.h>
+
+#include <cstddef>
+#include <cstdint>
+
+#include "lowp/core/random.hpp"
+#include "lowp/core/rounding.hpp"
+
+namespace lowp {
+namespace simd {
+namespace avx2 {
+
+/// Attributes of every AVX2 lane operation and kernel.
+#define LOWP_AVX2_FN LOWP_TARGET_AVX2 inline __attribute__((always_inline))
+#define LOWP_AVX2_KERNEL LOWP_TARGET_AVX2 inline
+
+/// The ISA these operations implement.
+inline constexpr isa this_isa = isa::avx2;
+/// 32-bit lanes per vector.
+inline constexpr std::size_t lanes = 8;
+/// AVX2 float operations round by MXCSR: the kernels use the integer path only.
+inline constexpr bool has_embedded_rounding = false;
+
+using vu32 = __m256i;
+using vmask = __m256i;
+
+LOWP_AVX2_FN vu32 splat(std::uint32_t x) { return _mm256_set1_epi32(static_cast<int>(x)); }
+LOWP_AVX2_FN vu32 zero() { return _mm256_setzero_si256(); }
+LOWP_AVX2_FN vu32 load_f32(const float* p) { return _mm256_castps_si256(_mm256_loadu_ps(p)); }
+LOWP_AVX2_FN void store_f32(float* p, vu32 v) { _mm256_storeu_ps(p, _mm256_castsi256_ps(v)); }
+LOWP_AVX2_FN vu32 load_u8(const std::uint8_t* p) {
+  return _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)));
+}
+LOWP_AVX2_FN vu32 load_u16(const std::uint16_t* p) {
+  return _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+}
+LOWP_AVX2_FN vu32 load_u32(const std::uint32_t* p) {
+  return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+}
+/// Low 16 bits of each lane, in lane order.
+LOWP_AVX2_FN __m128i narrow16(vu32 v) {
+  const __m256i low = _mm256_and_si256(v, _mm256_set1_epi32(0xFFFF));
+  return _mm_packus_epi32(_mm256_castsi256_si128(low), _mm256_extracti128_si256(low, 1));
+}
+LOWP_AVX2_FN void store_u8(std::uint8_t* p, vu32 v) {
+  const __m128i w = _mm_and_si128(narrow16(v), _mm_set1_epi16(0xFF));
+  _mm_storel_epi64(reinterpret_cast<__m128i*>(p), _mm_packus_epi16(w, w));
+}
+LOWP_AVX2_FN void store_u16(std::uint16_t* p, vu32 v) {
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(p), narrow16(v));
+}
+LOWP_AVX2_FN void store_u32(std::uint32_t* p, vu32 v) {
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v);
+}
+
+LOWP_AVX2_FN vu32 add(vu32 a, vu32 b) { return _mm256_add_epi32(a, b); }
+LOWP_AVX2_FN vu32 sub(vu32 a, vu32 b) { return _mm256_sub_epi32(a, b); }
+LOWP_AVX2_FN vu32 and_(vu32 a, vu32 b) { return _mm256_and_si256(a, b); }
+LOWP_AVX2_FN vu32 or_(vu32 a, vu32 b) { return _mm256_or_si256(a, b); }
+LOWP_AVX2_FN vu32 xor_(vu32 a, vu32 b) { return _mm256_xor_si256(a, b); }
+template <int K>
+LOWP_AVX2_FN vu32 shl(vu32 a) {
+  return _mm256_slli_epi32(a, K);
+}
+template <int K>
+LOWP_AVX2_FN vu32 shr(vu32 a) {
+  return _mm256_srli_epi32(a, K);
+}
+/// Per-lane shifts; a count of 32 or more gives 0.
+LOWP_AVX2_FN vu32 shlv(vu32 a, vu32 n) { return _mm256_sllv_epi32(a, n); }
+LOWP_AVX2_FN vu32 shrv(vu32 a, vu32 n) { return _mm256_srlv_epi32(a, n); }
+LOWP_AVX2_FN vu32 min_u(vu32 a, vu32 b) { return _mm256_min_epu32(a, b); }
+LOWP_AVX2_FN vu32 max_u(vu32 a, vu32 b) { return _mm256_max_epu32(a, b); }
+
+LOWP_AVX2_FN vmask eq(vu32 a, vu32 b) { return _mm256_cmpeq_epi32(a, b); }
+LOWP_AVX2_FN vmask ne(vu32 a, vu32 b) {
+  return _mm256_xor_si256(_mm256_cmpeq_epi32(a, b), _mm256_set1_epi32(-1));
+}
+LOWP_AVX2_FN vmask gt_u(vu32 a, vu32 b) {
+  const __m256i bias = _mm256_set1_epi32(static_cast<int>(0x80000000u));
+  return _mm256_cmpgt_epi32(_mm256_xor_si256(a, bias), _mm256_xor_si256(b, bias));
+}
+LOWP_AVX2_FN vmask lt_u(vu32 a, vu32 b) { return gt_u(b, a); }
+LOWP_AVX2_FN vmask mask_or(vmask a, vmask b) { return _mm256_or_si256(a, b); }
+LOWP_AVX2_FN vmask mask_and(vmask a, vmask b) { return _mm256_and_si256(a, b); }
+LOWP_AVX2_FN vmask mask_andnot(vmask a, vmask b) { return _mm256_andnot_si256(b, a); }
+LOWP_AVX2_FN vmask mask_none() { return _mm256_setzero_si256(); }
+LOWP_AVX2_FN bool any(vmask m) { return _mm256_testz_si256(m, m) == 0; }
+/// t where m, else f.
+LOWP_AVX2_FN vu32 select(vmask m, vu32 t, vu32 f) { return _mm256_blendv_epi8(f, t, m); }
+/// v + 1 where m (a true lane is -1).
+LOWP_AVX2_FN vu32 inc_if(vmask m, vu32 v) { return _mm256_sub_epi32(v, m); }
+
+/// table[idx] per lane (idx < 256).
+LOWP_AVX2_FN vu32 lookup256(const std::uint32_t* table, vu32 idx) {
+  return _mm256_i32gather_epi32(reinterpret_cast<const int*>(table), idx, 4);
+}
+/// The float32 bits of each lane's value as an integer (exact below 2^24).
+LOWP_AVX2_FN vu32 int_to_float_bits(vu32 v) {
+  return _mm256_castps_si256(_mm256_cvtepi32_ps(v));
+}
+
+/// Not available: the float-add path needs per-instruction rounding (AVX-512).
+template <rounding R>
+vu32 fadd_round(vu32 a, vu32 b);
+
+/// Low 64 bits of a * b per 64-bit lane (AVX2 has no 64-bit multiply).
+LOWP_AVX2_FN __m256i mul64(__m256i a, __m256i b) {
+  const __m256i lo = _mm256_mul_epu32(a, b);
+  const __m256i cross = _mm256_add_epi64(_mm256_mul_epu32(_mm256_srli_epi64(a, 32), b),
+                                         _mm256_mul_epu32(a, _mm256_srli_epi64(b, 32)));
+  return _mm256_add_epi64(lo, _mm256_slli_epi64(cross, 32));
+}
+
+/// counter_bits_keyed(key, first + lane) for each lane (core/random.hpp, lane by lane).
+LOWP_AVX2_FN vu32 counter_bits(std::uint64_t key, std::uint64_t first) {
+  const __m256i k = _mm256_set1_epi64x(static_cast<long long>(key));
+  const __m256i mul =
+      _mm256_set1_epi64x(static_cast<long long>(lowp::detail::counter_index_multiplier));
+  const __m256i gamma = _mm256_set1_epi64x(static_cast<long long>(lowp::detail::splitmix_gamma));
+  const __m256i m1 = _mm256_set1_epi64x(static_cast<long long>(lowp::detail::splitmix_m1));
+  const __m256i m2 = _mm256_set1_epi64x(static_cast<long long>(lowp::detail::splitmix_m2));
+  __m256i high[2];
+  for (int h = 0; h < 2; ++h) {
+    const __m256i idx = _mm256_add_epi64(
+        _mm256_set1_epi64x(static_cast<long long>(first + 4u * static_cast<unsigned>(h))),
+        _mm256_set_epi64x(3, 2, 1, 0));
+    __m256i z = _mm256_add_epi64(_mm256_xor_si256(k, mul64(idx, mul)), gamma);
+    z = mul64(_mm256_xor_si256(z, _mm256_srli_epi64(z, 30)), m1);
+    z = mul64(_mm256_xor_si256(z, _mm256_srli_epi64(z, 27)), m2);
+    high[h] = _mm256_xor_si256(z, _mm256_srli_epi64(z, 31));
+  }
+  // High 32 bits of each 64-bit lane, lanes 0..7 in order.
+  const __m256i pick = _mm256_set_epi32(7, 5, 3, 1, 7, 5, 3, 1);
+  const __m256i h0 = _mm256_permutevar8x32_epi32(high[0], pick);
+  const __m256i h1 = _mm256_permutevar8x32_epi32(high[1], pick);
+  return _mm256_permute2x128_si256(h0, h1, 0x20);
+}
+
+}  // namespace avx2
+}  // namespace simd
+}  // namespace lowp
+
+#endif  // LOWP_HAVE_AVX2

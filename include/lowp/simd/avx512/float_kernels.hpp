@@ -1,0 +1,20 @@
+/// \file avx512/float_kernels.hpp
+/// The float-format conversion kernels compiled for AVX-512 (generic/float_kernels.inl).
+#pragma once
+
+#include "lowp/simd/avx512/vec.hpp"
+#include "lowp/simd/plan.hpp"
+
+#if LOWP_HAVE_AVX512
+namespace lowp {
+namespace simd {
+namespace avx512 {
+#define LOWP_SIMD_FN LOWP_AVX512_FN
+#define LOWP_SIMD_KERNEL LOWP_AVX512_KERNEL
+#include "lowp/simd/generic/float_kernels.inl"
+#undef LOWP_SIMD_FN
+#undef LOWP_SIMD_KERNEL
+}  // namespace avx512
+}  // namespace simd
+}  // namespace lowp
+#endif

@@ -1,0 +1,135 @@
+/// \file avx512/vec.hpp
+/// The AVX-512 lane operations the generic kernels are written in (16 x uint32 per vector).
+/// Every function carries the AVX-512 target attribute: no -m flags are needed.
+#pragma once
+
+#include "lowp/simd/isa.hpp"
+
+#if LOWP_HAVE_AVX512
+#include <immintrin.h>
+
+#include <cstddef>
+#include <cstdint>
+
+#include "lowp/core/random.hpp"
+#include "lowp/core/rounding.hpp"
+
+namespace lowp {
+namespace simd {
+namespace avx512 {
+
+/// Attributes of every AVX-512 lane operation and kernel.
+#define LOWP_AVX512_FN LOWP_TARGET_AVX512 inline __attribute__((always_inline))
+#define LOWP_AVX512_KERNEL LOWP_TARGET_AVX512 inline
+
+/// The ISA these operations implement.
+inline constexpr isa this_isa = isa::avx512;
+/// 32-bit lanes per vector.
+inline constexpr std::size_t lanes = 16;
+/// Whether fadd_round honours a rounding mode per instruction (no MXCSR dependence).
+inline constexpr bool has_embedded_rounding = true;
+
+using vu32 = __m512i;
+using vmask = __mmask16;
+
+LOWP_AVX512_FN vu32 splat(std::uint32_t x) { return _mm512_set1_epi32(static_cast<int>(x)); }
+LOWP_AVX512_FN vu32 zero() { return _mm512_setzero_si512(); }
+LOWP_AVX512_FN vu32 load_f32(const float* p) { return _mm512_castps_si512(_mm512_loadu_ps(p)); }
+LOWP_AVX512_FN void store_f32(float* p, vu32 v) { _mm512_storeu_ps(p, _mm512_castsi512_ps(v)); }
+LOWP_AVX512_FN vu32 load_u8(const std::uint8_t* p) {
+  return _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+}
+LOWP_AVX512_FN vu32 load_u16(const std::uint16_t* p) {
+  return _mm512_cvtepu16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+}
+LOWP_AVX512_FN vu32 load_u32(const std::uint32_t* p) { return _mm512_loadu_si512(p); }
+LOWP_AVX512_FN void store_u8(std::uint8_t* p, vu32 v) {
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(p), _mm512_cvtepi32_epi8(v));
+}
+LOWP_AVX512_FN void store_u16(std::uint16_t* p, vu32 v) {
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), _mm512_cvtepi32_epi16(v));
+}
+LOWP_AVX512_FN void store_u32(std::uint32_t* p, vu32 v) { _mm512_storeu_si512(p, v); }
+
+LOWP_AVX512_FN vu32 add(vu32 a, vu32 b) { return _mm512_add_epi32(a, b); }
+LOWP_AVX512_FN vu32 sub(vu32 a, vu32 b) { return _mm512_sub_epi32(a, b); }
+LOWP_AVX512_FN vu32 and_(vu32 a, vu32 b) { return _mm512_and_si512(a, b); }
+LOWP_AVX512_FN vu32 or_(vu32 a, vu32 b) { return _mm512_or_si512(a, b); }
+LOWP_AVX512_FN vu32 xor_(vu32 a, vu32 b) { return _mm512_xor_si512(a, b); }
+template <int K>
+LOWP_AVX512_FN vu32 shl(vu32 a) {
+  return _mm512_slli_epi32(a, K);
+}
+template <int K>
+LOWP_AVX512_FN vu32 shr(vu32 a) {
+  return _mm512_srli_epi32(a, K);
+}
+/// Per-lane shifts; a count of 32 or more gives 0.
+LOWP_AVX512_FN vu32 shlv(vu32 a, vu32 n) { return _mm512_sllv_epi32(a, n); }
+LOWP_AVX512_FN vu32 shrv(vu32 a, vu32 n) { return _mm512_srlv_epi32(a, n); }
+LOWP_AVX512_FN vu32 min_u(vu32 a, vu32 b) { return _mm512_min_epu32(a, b); }
+LOWP_AVX512_FN vu32 max_u(vu32 a, vu32 b) { return _mm512_max_epu32(a, b); }
+
+LOWP_AVX512_FN vmask eq(vu32 a, vu32 b) { return _mm512_cmpeq_epu32_mask(a, b); }
+LOWP_AVX512_FN vmask ne(vu32 a, vu32 b) { return _mm512_cmpneq_epu32_mask(a, b); }
+LOWP_AVX512_FN vmask gt_u(vu32 a, vu32 b) { return _mm512_cmpgt_epu32_mask(a, b); }
+LOWP_AVX512_FN vmask lt_u(vu32 a, vu32 b) { return _mm512_cmplt_epu32_mask(a, b); }
+LOWP_AVX512_FN vmask mask_or(vmask a, vmask b) { return static_cast<vmask>(a | b); }
+LOWP_AVX512_FN vmask mask_and(vmask a, vmask b) { return static_cast<vmask>(a & b); }
+LOWP_AVX512_FN vmask mask_andnot(vmask a, vmask b) { return static_cast<vmask>(a & ~b); }
+LOWP_AVX512_FN vmask mask_none() { return 0; }
+LOWP_AVX512_FN bool any(vmask m) { return m != 0; }
+/// t where m, else f.
+LOWP_AVX512_FN vu32 select(vmask m, vu32 t, vu32 f) { return _mm512_mask_blend_epi32(m, f, t); }
+/// v + 1 where m.
+LOWP_AVX512_FN vu32 inc_if(vmask m, vu32 v) {
+  return _mm512_mask_add_epi32(v, m, v, _mm512_set1_epi32(1));
+}
+
+/// table[idx] per lane (idx < 256).
+LOWP_AVX512_FN vu32 lookup256(const std::uint32_t* table, vu32 idx) {
+  return _mm512_i32gather_epi32(idx, table, 4);
+}
+/// The float32 bits of each lane's value as an integer (exact below 2^24).
+LOWP_AVX512_FN vu32 int_to_float_bits(vu32 v) {
+  return _mm512_castps_si512(_mm512_cvtepi32_ps(v));
+}
+
+/// Float addition of two bit patterns, rounded by R (one of the four IEEE directed/nearest
+/// modes), independent of MXCSR.
+template <rounding R>
+LOWP_AVX512_FN vu32 fadd_round(vu32 a, vu32 b) {
+  constexpr int mode = R == rounding::nearest_even      ? (_MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
+                       : R == rounding::toward_zero     ? (_MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC)
+                       : R == rounding::toward_positive ? (_MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC)
+                                                        : (_MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+  return _mm512_castps_si512(
+      _mm512_add_round_ps(_mm512_castsi512_ps(a), _mm512_castsi512_ps(b), mode));
+}
+
+/// counter_bits_keyed(key, first + lane) for each lane (core/random.hpp, lane by lane).
+LOWP_AVX512_FN vu32 counter_bits(std::uint64_t key, std::uint64_t first) {
+  const __m512i step = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+  const __m512i k = _mm512_set1_epi64(static_cast<long long>(key));
+  const __m512i mul = _mm512_set1_epi64(static_cast<long long>(lowp::detail::counter_index_multiplier));
+  const __m512i gamma = _mm512_set1_epi64(static_cast<long long>(lowp::detail::splitmix_gamma));
+  const __m512i b1 = _mm512_set1_epi64(static_cast<long long>(lowp::detail::splitmix_m1));
+  const __m512i b2 = _mm512_set1_epi64(static_cast<long long>(lowp::detail::splitmix_m2));
+  __m256i half[2];
+  for (int h = 0; h < 2; ++h) {
+    const __m512i idx =
+        _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(first + 8u * static_cast<unsigned>(h))), step);
+    __m512i z = _mm512_add_epi64(_mm512_xor_si512(k, _mm512_mullo_epi64(idx, mul)), gamma);
+    z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 30)), b1);
+    z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 27)), b2);
+    z = _mm512_xor_si512(z, _mm512_srli_epi64(z, 31));
+    half[h] = _mm512_cvtepi64_epi32(_mm512_srli_epi64(z, 32));
+  }
+  return _mm512_inserti64x4(_mm512_castsi256_si512(half[0]), half[1], 1);
+}
+
+}  // namespace avx512
+}  // namespace simd
+}  // namespace lowp
+
+#endif  // LOWP_HAVE_AVX512

@@ -1,0 +1,255 @@
+// float_kernels.inl: the float32 <-> float-format kernels, written once over the lane
+// operations of an ISA. No include guard: simd/<isa>/float_kernels.hpp includes it inside
+// namespace lowp::simd::<isa>, after defining LOWP_SIMD_FN (lane helpers) and LOWP_SIMD_KERNEL
+// (loops) with that ISA's target attribute, so every function here is compiled for that ISA.
+//
+// The scalar codec (codec/pack.hpp) is the specification; each step below names the pack.hpp
+// step it vectorizes. Special inputs take codes that the scalar codec computed (plan.hpp).
+
+/// A per-sign code: k[1] in negative lanes, k[0] elsewhere.
+LOWP_SIMD_FN vu32 by_sign(vmask negative, const std::uint32_t (&k)[2]) {
+  return select(negative, splat(k[1]), splat(k[0]));
+}
+
+/// Whether R is one of the four IEEE modes the FPU can apply (float-add path).
+constexpr bool fpu_rounding(rounding r) noexcept {
+  return r == rounding::nearest_even || r == rounding::toward_zero ||
+         r == rounding::toward_positive || r == rounding::toward_negative;
+}
+
+/// Steps 5-6 by integer arithmetic, every rounding mode: n = |x| / quantum rounded once (the
+/// significand, implicit bit included) and c = the quantum's binade. `negative` is the sign the
+/// directed modes see; rnd/rmask/rshift carry stochastic rounding's bits.
+template <class Fmt, rounding R>
+LOWP_SIMD_FN void round_integer(vu32 a, vmask negative, vu32 rnd, vu32 rmask, vu32 rshift,
+                                vu32& n, vu32& c) {
+  using T = encode_traits<Fmt>;
+  const vu32 ef = shr<23>(a);
+  c = max_u(ef, splat(T::first_binade));
+  // Step 5: s = bits of the 24-bit significand below the quantum (at most 64 matter).
+  const vu32 s = min_u(add(sub(c, max_u(ef, splat(1))), splat(23 - T::M)), splat(64));
+  const vu32 sig = select(eq(ef, zero()), a, or_(and_(a, splat(0x7FFFFFu)), splat(0x800000u)));
+  n = shrv(sig, s);
+  // The discarded fraction, left-aligned in 32 bits (counts of 32 or more shift out to 0).
+  const vu32 frac = or_(shlv(sig, sub(splat(32), s)), shrv(sig, sub(s, splat(32))));
+  if constexpr (R == rounding::stochastic) {
+    // Up iff t + u >= 2^r, t = the fraction's top r bits: a carry out of 32 bits.
+    const vu32 t = and_(frac, rmask);
+    n = inc_if(lt_u(add(t, shlv(rnd, rshift)), t), n);
+  } else {
+    // Bits beyond the 32 fraction bits fold into its last bit (a sticky bit).
+    const vmask sticky = ne(shlv(sig, sub(splat(64), s)), zero());
+    const vu32 fr = select(sticky, or_(frac, splat(1)), frac);
+    constexpr std::uint32_t half = 0x80000000u;
+    if constexpr (R == rounding::nearest_even) {
+      n = inc_if(gt_u(fr, sub(splat(half), and_(n, splat(1)))), n);
+    } else if constexpr (R == rounding::nearest_away) {
+      n = inc_if(gt_u(fr, splat(half - 1)), n);
+    } else if constexpr (R == rounding::nearest_zero) {
+      n = inc_if(gt_u(fr, splat(half)), n);
+    } else if constexpr (R == rounding::toward_positive) {
+      n = inc_if(mask_andnot(ne(fr, zero()), negative), n);
+    } else if constexpr (R == rounding::toward_negative) {
+      n = inc_if(mask_and(ne(fr, zero()), negative), n);
+    } else if constexpr (R == rounding::to_odd) {
+      n = select(ne(fr, zero()), or_(n, splat(1)), n);
+    }
+  }
+}
+
+/// Steps 5-6 by one float addition (fp_magic formats, FPU modes): adding 2^(c + 23 - M), whose
+/// ulp is the quantum of binade c, rounds |x| onto Fmt's grid; the sum's low bits are n.
+/// `signbits` carries the sign for the directed modes (0 elsewhere).
+template <class Fmt, rounding R>
+LOWP_SIMD_FN void round_fp(vu32 a, vu32 signbits, vu32& n, vu32& c) {
+  using T = encode_traits<Fmt>;
+  // Above 2^(emax + 1) every value overflows: clamp there so the constant stays finite.
+  vu32 x = min_u(a, splat(T::clamp_bits));
+  if constexpr (R != rounding::nearest_even) {
+    // Float32 subnormals round like 2^-126 in every mode (both lie below half a quantum);
+    // substituting it keeps the result independent of a denormals-are-zero setting.
+    x = select(mask_and(ne(a, zero()), lt_u(a, splat(0x800000u))), splat(0x800000u), x);
+  }
+  const vu32 ef = shr<23>(x);
+  c = max_u(ef, splat(T::first_binade));
+  const vu32 magic = add(shl<23>(c), splat(static_cast<std::uint32_t>(23 - T::M) << 23));
+  if constexpr (R == rounding::toward_positive || R == rounding::toward_negative) {
+    const vu32 y = fadd_round<R>(or_(x, signbits), or_(magic, signbits));
+    n = sub(and_(y, splat(0x7FFFFFFFu)), magic);
+  } else {
+    n = sub(fadd_round<R>(x, magic), magic);
+  }
+}
+
+/// Steps 1-4, 8 and 9 for lanes the plain assembly does not cover.
+template <class Fmt>
+LOWP_SIMD_FN vu32 fix_special_lanes(vu32 code, vu32 a, vu32 n, vu32 mag, vmask negative,
+                                    vmask negative_eff, const encode_plan<Fmt>& p) {
+  using T = encode_traits<Fmt>;
+  code = select(gt_u(mag, splat(T::max_magnitude)), by_sign(negative_eff, p.overflow), code);
+  code = select(eq(n, zero()), by_sign(negative_eff, p.underflow), code);
+  if constexpr (T::sign == 0) {
+    if (!p.negative_is_magnitude)
+      code = select(mask_and(negative, ne(a, zero())), splat(p.negative_number), code);
+  }
+  code = select(eq(a, zero()), by_sign(negative, p.zero), code);
+  code = select(eq(a, splat(0x7F800000u)), by_sign(negative, p.inf), code);
+  return select(gt_u(a, splat(0x7F800000u)), by_sign(negative, p.nan), code);
+}
+
+/// Encodes one vector of float32 bit patterns into codes of Fmt (one code per lane).
+template <class Fmt, rounding R>
+LOWP_SIMD_FN vu32 encode_vector(vu32 u, const encode_plan<Fmt>& p, vu32 rnd, vu32 rmask,
+                                vu32 rshift) {
+  using T = encode_traits<Fmt>;
+  constexpr float_format f = T::f;
+  const vu32 a = and_(u, splat(0x7FFFFFFFu));
+  const vmask negative = ne(u, a);
+  // Unsigned formats convert |x| (negatives that the policy does not fold are fixed below).
+  const vmask negative_eff = T::sign != 0 ? negative : mask_none();
+  vu32 n;
+  vu32 c;
+  if constexpr (T::fp_magic && has_embedded_rounding && fpu_rounding(R)) {
+    round_fp<Fmt, R>(a, T::sign != 0 ? and_(u, splat(0x80000000u)) : zero(), n, c);
+  } else {
+    round_integer<Fmt, R>(a, negative_eff, rnd, rmask, rshift, n, c);
+  }
+  // Step 7: magnitude code; a carry out of the significand moves into the next binade.
+  const vu32 mag = sub(add(shl<T::M>(c), n), splat(T::code_offset));
+  vu32 code = mag;
+  if constexpr (T::sign != 0) code = or_(mag, and_(shr<32 - T::bits>(u), splat(T::sign)));
+  if constexpr (has_zero(f) && !has_negative_zero(f) && T::sign != 0)
+    code = select(eq(n, zero()), zero(), code);  // fnuz: zeros are +0
+  vmask special = gt_u(a, splat(T::max_bits));   // overflow, inf, NaN
+  if constexpr (T::sign == 0) {
+    if (!p.negative_is_magnitude) special = mask_or(special, mask_and(negative, ne(a, zero())));
+  }
+  if constexpr (!has_zero(f)) special = mask_or(special, mask_or(eq(n, zero()), eq(a, zero())));
+  if (any(special)) code = fix_special_lanes<Fmt>(code, a, n, mag, negative, negative_eff, p);
+  return code;
+}
+
+/// Stores one vector of codes into storage of the format's width.
+template <class S>
+LOWP_SIMD_FN void store_codes(S* out, vu32 v) {
+  if constexpr (sizeof(S) == 1) {
+    store_u8(out, v);
+  } else if constexpr (sizeof(S) == 2) {
+    store_u16(out, v);
+  } else {
+    store_u32(out, v);
+  }
+}
+
+/// Loads one vector of codes (zero-extended) from storage of the format's width.
+template <class S>
+LOWP_SIMD_FN vu32 load_codes(const S* in) {
+  if constexpr (sizeof(S) == 1) {
+    return load_u8(in);
+  } else if constexpr (sizeof(S) == 2) {
+    return load_u16(in);
+  } else {
+    return load_u32(in);
+  }
+}
+
+/// float32 -> Fmt for n elements under plan p (one code per storage element).
+template <class Fmt, rounding R>
+LOWP_SIMD_KERNEL void encode_f32(const float* in, storage_t<Fmt>* out, std::size_t count,
+                                 const encode_plan<Fmt>& p) {
+  const unsigned r = p.random_count;
+  const vu32 rmask = splat(~std::uint32_t{0} << (32 - r));
+  const vu32 rshift = splat(32 - r);
+  std::size_t i = 0;
+  for (; i + lanes <= count; i += lanes) {
+    const vu32 rnd = R == rounding::stochastic ? counter_bits(p.key, p.first_index + i) : zero();
+    store_codes(out + i, encode_vector<Fmt, R>(load_f32(in + i), p, rnd, rmask, rshift));
+  }
+  if (i < count) {  // the tail goes through a full-width buffer: no access past the arrays
+    const std::size_t rest = count - i;
+    alignas(64) float x[lanes] = {};
+    alignas(64) storage_t<Fmt> y[lanes] = {};
+    for (std::size_t j = 0; j < rest; ++j) x[j] = in[i + j];
+    const vu32 rnd = R == rounding::stochastic ? counter_bits(p.key, p.first_index + i) : zero();
+    store_codes(y, encode_vector<Fmt, R>(load_f32(x), p, rnd, rmask, rshift));
+    for (std::size_t j = 0; j < rest; ++j) out[i + j] = y[j];
+  }
+}
+
+/// Fmt -> float32 through a 256-entry table (formats of 8 bits or fewer).
+template <class Fmt>
+LOWP_SIMD_KERNEL void decode_f32_table(const storage_t<Fmt>* in, float* out, std::size_t count,
+                                       const std::uint32_t* table) {
+  std::size_t i = 0;
+  for (; i + lanes <= count; i += lanes) store_f32(out + i, lookup256(table, load_u8(in + i)));
+  if (i < count) {
+    const std::size_t rest = count - i;
+    alignas(64) std::uint8_t x[lanes] = {};
+    alignas(64) float y[lanes] = {};
+    for (std::size_t j = 0; j < rest; ++j) x[j] = in[i + j];
+    store_f32(y, lookup256(table, load_u8(x)));
+    for (std::size_t j = 0; j < rest; ++j) out[i + j] = y[j];
+  }
+}
+
+/// Fmt -> float32 by arithmetic, for IEEE-style formats wider than 8 bits (binary16,
+/// bfloat16, tf32): the value of each field (unpacked.hpp) placed into float32 fields.
+template <class Fmt>
+LOWP_SIMD_FN vu32 decode_vector_ieee(vu32 code, nan_decoding how) {
+  constexpr float_format f = descriptor_v<Fmt>;
+  constexpr int M = f.mantissa_bits;
+  constexpr int bits = total_bits(f);
+  constexpr std::uint32_t inf_mag = static_cast<std::uint32_t>(inf_magnitude(f));
+  const vu32 sign = shl<32 - bits>(and_(code, splat(static_cast<std::uint32_t>(sign_mask(f)))));
+  const vu32 mag = and_(code, splat(static_cast<std::uint32_t>(all_ones_magnitude(f))));
+  vu32 v;
+  if constexpr (f.exponent_bits == 8 && f.bias == 127) {
+    v = shl<23 - M>(mag);  // float32's own exponent field: subnormals and inf map bit for bit
+  } else {
+    v = add(shl<23 - M>(mag), splat(static_cast<std::uint32_t>(127 - f.bias) << 23));
+    // Subnormals: m * 2^(emin - M), the integer m converted exactly, then scaled in the
+    // exponent field (emin - M >= -126 keeps the result normal).
+    static_assert(emin(f) - M >= -126, "lowp: subnormal decode leaves the float32 normal range");
+    const vu32 sub_v = add(int_to_float_bits(mag),
+                           splat(static_cast<std::uint32_t>(emin(f) - M) << 23));
+    v = select(lt_u(mag, splat(std::uint32_t{1} << M)), sub_v, v);
+    v = select(eq(mag, zero()), zero(), v);
+    v = select(eq(mag, splat(inf_mag)), splat(0x7F800000u), v);
+  }
+  v = or_(v, sign);
+  const vmask nan = gt_u(mag, splat(inf_mag));
+  if (any(nan)) {
+    vu32 q;
+    switch (how) {
+      case nan_decoding::payload:
+        q = or_(or_(sign, splat(0x7F800000u)),
+                shl<23 - M>(and_(mag, splat(static_cast<std::uint32_t>(mantissa_mask(f))))));
+        break;
+      case nan_decoding::keep_sign:
+        q = or_(sign, splat(0x7FC00000u));
+        break;
+      default:
+        q = splat(nan_bits(unpacked{false, value_class::nan, 0, 0, 0}, how));
+        break;
+    }
+    v = select(nan, q, v);
+  }
+  return v;
+}
+
+/// Fmt -> float32 for IEEE-style formats wider than 8 bits.
+template <class Fmt>
+LOWP_SIMD_KERNEL void decode_f32_ieee(const storage_t<Fmt>* in, float* out, std::size_t count,
+                                      nan_decoding how) {
+  std::size_t i = 0;
+  for (; i + lanes <= count; i += lanes)
+    store_f32(out + i, decode_vector_ieee<Fmt>(load_codes(in + i), how));
+  if (i < count) {
+    const std::size_t rest = count - i;
+    alignas(64) storage_t<Fmt> x[lanes] = {};
+    alignas(64) float y[lanes] = {};
+    for (std::size_t j = 0; j < rest; ++j) x[j] = in[i + j];
+    store_f32(y, decode_vector_ieee<Fmt>(load_codes(x), how));
+    for (std::size_t j = 0; j < rest; ++j) out[i + j] = y[j];
+  }
+}
