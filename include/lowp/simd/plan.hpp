@@ -58,6 +58,8 @@ struct encode_traits {
 /// computed by the scalar codec (pack.hpp) under the caller's policy.
 template <class Fmt>
 struct encode_plan {
+  conversion_policy policy;         ///< the conversion (policy.round is the kernel's mode)
+  std::uint64_t seed = 0;           ///< stochastic rounding: the caller's seed
   std::uint32_t overflow[2] = {};   ///< rounded magnitude above the largest finite (step 8)
   std::uint32_t underflow[2] = {};  ///< non-zero value that rounds to zero (step 9)
   std::uint32_t zero[2] = {};       ///< +-0 inputs (step 3)
@@ -77,6 +79,8 @@ encode_plan<Fmt> make_encode_plan(const conversion_policy& policy, std::uint64_t
                                   unsigned random_count = 32, std::uint64_t first_index = 0) {
   constexpr float_format f = descriptor_v<Fmt>;
   encode_plan<Fmt> p;
+  p.policy = policy;
+  p.seed = seed;
   for (int s = 0; s < 2; ++s) {
     const bool neg = s == 1;
     // Unsigned formats convert non-negatives only on the arithmetic path (step 4 folds the

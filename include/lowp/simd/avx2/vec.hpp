@@ -6,7 +6,16 @@
 #include "lowp/simd/isa.hpp"
 
 #if LOWP_HAVE_AVX2
+// GCC 12 reports -Wmaybe-uninitialized inside its own intrinsics headers (the placeholder
+// operand of _mm*_undefined_*, GCC bug 105593): silence it for those headers only.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
+#pragma GCC diagnostic pop
+#else
+#include <immintrin.h>
+#endif
 
 #include <cstddef>
 #include <cstdint>

@@ -253,3 +253,14 @@ LOWP_SIMD_KERNEL void decode_f32_ieee(const storage_t<Fmt>* in, float* out, std:
     for (std::size_t j = 0; j < rest; ++j) out[i + j] = y[j];
   }
 }
+
+/// Fmt -> float32: a table for formats of 8 bits or fewer, arithmetic for wider IEEE formats.
+template <class Fmt>
+LOWP_SIMD_KERNEL void decode_f32(const storage_t<Fmt>* in, float* out, std::size_t count,
+                                 nan_decoding how) {
+  if constexpr (total_bits(descriptor_v<Fmt>) <= 8) {
+    decode_f32_table<Fmt>(in, out, count, get_decode_table<Fmt>(how).value.data());
+  } else {
+    decode_f32_ieee<Fmt>(in, out, count, how);
+  }
+}

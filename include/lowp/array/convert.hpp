@@ -1,0 +1,347 @@
+/// \file convert.hpp
+/// Array conversions between float32 and element formats: one code per storage element, or
+/// sub-byte codes packed into bytes. They run the active ISA's kernel (simd/dispatch.hpp) and
+/// are bit-identical to the scalar codec on every ISA, thread count and chunking.
+#pragma once
+
+#include <algorithm>
+#include <exception>
+#include <mutex>
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "lowp/codec/float_codec.hpp"
+#include "lowp/core/policy.hpp"
+#include "lowp/core/span.hpp"
+#include "lowp/simd/dispatch.hpp"
+
+namespace lowp {
+
+/// Per-call options of the array conversions.
+struct array_options {
+  /// Stochastic rounding: element i uses counter_bits(seed, first_index + i).
+  std::uint64_t seed = 0;
+  unsigned random_count = 32;      ///< stochastic rounding: random bits per element (1..32)
+  std::uint64_t first_index = 0;   ///< stream position of element 0 (for arrays in pieces)
+  nan_decoding nan = nan_decoding::keep_sign;  ///< dequantize: float32 bits of NaN codes
+};
+
+/// Runs a conversion on several threads: the array is split into contiguous pieces, each
+/// converted as the single-thread call would convert it (identical results).
+struct parallel {
+  unsigned threads = 0;                    ///< 0: std::thread::hardware_concurrency()
+  std::size_t min_per_thread = 1u << 16;  ///< fewer elements per thread run on fewer threads
+};
+
+/// Bytes that `count` packed codes of Fmt occupy (little-endian bit stream, as
+/// blocks::element_order::sequential: 4-bit code 2i in the low nibble of byte i).
+template <class Fmt>
+constexpr std::size_t packed_bytes(std::size_t count) noexcept {
+  constexpr auto bits = static_cast<std::size_t>(total_bits(descriptor_v<Fmt>));
+  return (count / 8) * bits + ((count % 8) * bits + 7) / 8;
+}
+
+namespace detail {
+
+inline void check_sizes(std::size_t in, std::size_t out, const char* what) {
+  if (in != out)
+    throw std::invalid_argument(std::string("lowp: ") + what + ": input has " +
+                                std::to_string(in) + " elements, output " + std::to_string(out));
+}
+
+/// Calls body(begin, end) over [0, count) on up to par.threads threads; piece boundaries are
+/// multiples of `align` elements.
+template <class Body>
+void run_parallel(const parallel& par, std::size_t count, std::size_t align, Body body) {
+  unsigned threads = par.threads != 0 ? par.threads : std::thread::hardware_concurrency();
+  if (threads == 0) threads = 1;
+  const std::size_t min_piece = std::max<std::size_t>(par.min_per_thread, 1);
+  const std::size_t by_size = std::max<std::size_t>(count / min_piece, 1);
+  threads = static_cast<unsigned>(std::min<std::size_t>(threads, by_size));
+  if (threads <= 1) {
+    body(std::size_t{0}, count);
+    return;
+  }
+  std::size_t piece = (count + threads - 1) / threads;
+  piece = (piece + align - 1) / align * align;
+  std::vector<std::thread> pool;
+  pool.reserve(threads);
+  std::exception_ptr error;
+  std::mutex error_mutex;
+  for (std::size_t begin = piece; begin < count; begin += piece) {
+    const std::size_t end = std::min(count, begin + piece);
+    pool.emplace_back([&body, &error, &error_mutex, begin, end] {
+      try {
+        body(begin, end);
+      } catch (...) {
+        const std::lock_guard<std::mutex> lock(error_mutex);
+        if (!error) error = std::current_exception();
+      }
+    });
+  }
+  body(std::size_t{0}, std::min(count, piece));
+  for (std::thread& t : pool) t.join();
+  if (error) std::rethrow_exception(error);
+}
+
+/// Encodes [in, in + count) with the plan's rounding mode on the active ISA.
+template <class Fmt>
+void encode_runtime(const float* in, storage_t<Fmt>* out, std::size_t count,
+                    const simd::encode_plan<Fmt>& p) {
+  const simd::isa which = simd::active_isa();
+  switch (p.policy.round) {
+    case rounding::nearest_even:
+      return simd::encode_f32<Fmt, rounding::nearest_even>(which, in, out, count, p);
+    case rounding::nearest_away:
+      return simd::encode_f32<Fmt, rounding::nearest_away>(which, in, out, count, p);
+    case rounding::nearest_zero:
+      return simd::encode_f32<Fmt, rounding::nearest_zero>(which, in, out, count, p);
+    case rounding::toward_zero:
+      return simd::encode_f32<Fmt, rounding::toward_zero>(which, in, out, count, p);
+    case rounding::toward_positive:
+      return simd::encode_f32<Fmt, rounding::toward_positive>(which, in, out, count, p);
+    case rounding::toward_negative:
+      return simd::encode_f32<Fmt, rounding::toward_negative>(which, in, out, count, p);
+    case rounding::to_odd:
+      return simd::encode_f32<Fmt, rounding::to_odd>(which, in, out, count, p);
+    case rounding::stochastic:
+      return simd::encode_f32<Fmt, rounding::stochastic>(which, in, out, count, p);
+  }
+}
+
+/// Packs `count` codes (one per byte, low `bits` bits used) into a little-endian bit stream.
+/// `count` is a multiple of 8 or the stream's last piece.
+inline void pack_codes(const std::uint8_t* codes, std::size_t count, int bits,
+                       std::uint8_t* out) noexcept {
+  const std::uint32_t mask = (1u << bits) - 1u;
+  std::size_t i = 0;
+  if (bits == 4) {
+    for (; i + 2 <= count; i += 2)
+      out[i / 2] = static_cast<std::uint8_t>((codes[i] & mask) | ((codes[i + 1] & mask) << 4));
+  } else if (bits == 6) {
+    for (; i + 4 <= count; i += 4) {
+      const std::uint32_t w = (codes[i] & mask) | ((codes[i + 1] & mask) << 6) |
+                              ((codes[i + 2] & mask) << 12) | ((codes[i + 3] & mask) << 18);
+      std::uint8_t* o = out + i / 4 * 3;
+      o[0] = static_cast<std::uint8_t>(w);
+      o[1] = static_cast<std::uint8_t>(w >> 8);
+      o[2] = static_cast<std::uint8_t>(w >> 16);
+    }
+  }
+  // Everything else (and any remainder): bit by bit through a 64-bit accumulator.
+  std::size_t bit = i * static_cast<std::size_t>(bits);
+  std::uint64_t acc = 0;
+  int have = 0;
+  std::size_t byte = bit / 8;
+  for (; i < count; ++i) {
+    acc |= static_cast<std::uint64_t>(codes[i] & mask) << have;
+    have += bits;
+    while (have >= 8) {
+      out[byte++] = static_cast<std::uint8_t>(acc);
+      acc >>= 8;
+      have -= 8;
+    }
+  }
+  if (have > 0) out[byte] = static_cast<std::uint8_t>(acc);
+}
+
+/// Unpacks `count` codes of `bits` bits from a little-endian bit stream, one per byte.
+inline void unpack_codes(const std::uint8_t* in, std::size_t count, int bits,
+                         std::uint8_t* codes) noexcept {
+  const std::uint32_t mask = (1u << bits) - 1u;
+  std::size_t i = 0;
+  if (bits == 4) {
+    for (; i + 2 <= count; i += 2) {
+      codes[i] = static_cast<std::uint8_t>(in[i / 2] & 0xFu);
+      codes[i + 1] = static_cast<std::uint8_t>(in[i / 2] >> 4);
+    }
+  } else if (bits == 6) {
+    for (; i + 4 <= count; i += 4) {
+      const std::uint8_t* b = in + i / 4 * 3;
+      const std::uint32_t w = b[0] | (std::uint32_t{b[1]} << 8) | (std::uint32_t{b[2]} << 16);
+      codes[i] = static_cast<std::uint8_t>(w & mask);
+      codes[i + 1] = static_cast<std::uint8_t>((w >> 6) & mask);
+      codes[i + 2] = static_cast<std::uint8_t>((w >> 12) & mask);
+      codes[i + 3] = static_cast<std::uint8_t>((w >> 18) & mask);
+    }
+  }
+  std::size_t bit = i * static_cast<std::size_t>(bits);
+  for (; i < count; ++i, bit += static_cast<std::size_t>(bits)) {
+    const std::size_t byte = bit / 8;
+    const int at = static_cast<int>(bit % 8);
+    std::uint32_t w = in[byte] >> at;
+    if (at + bits > 8) w |= static_cast<std::uint32_t>(in[byte + 1]) << (8 - at);
+    codes[i] = static_cast<std::uint8_t>(w & mask);
+  }
+}
+
+/// Elements per chunk of the packed conversions (a multiple of 8: chunks start on bytes).
+inline constexpr std::size_t packed_chunk = 2048;
+
+template <class Fmt>
+void quantize_span(span<const float> in, span<storage_t<Fmt>> out, const conversion_policy& policy,
+                   const array_options& opt, std::size_t begin, std::size_t end) {
+  const auto plan =
+      simd::make_encode_plan<Fmt>(policy, opt.seed, opt.random_count, opt.first_index + begin);
+  encode_runtime<Fmt>(in.data() + begin, out.data() + begin, end - begin, plan);
+}
+
+template <class Fmt>
+void quantize_packed_span(span<const float> in, span<std::uint8_t> out,
+                          const conversion_policy& policy, const array_options& opt,
+                          std::size_t begin, std::size_t end) {
+  constexpr int bits = total_bits(descriptor_v<Fmt>);
+  alignas(64) std::uint8_t codes[packed_chunk];
+  for (std::size_t at = begin; at < end; at += packed_chunk) {
+    const std::size_t n = std::min(packed_chunk, end - at);
+    const auto plan =
+        simd::make_encode_plan<Fmt>(policy, opt.seed, opt.random_count, opt.first_index + at);
+    encode_runtime<Fmt>(in.data() + at, codes, n, plan);
+    pack_codes(codes, n, bits, out.data() + packed_bytes<Fmt>(at));
+  }
+}
+
+template <class Fmt>
+void dequantize_packed_span(span<const std::uint8_t> in, span<float> out, nan_decoding how,
+                            std::size_t begin, std::size_t end) {
+  constexpr int bits = total_bits(descriptor_v<Fmt>);
+  alignas(64) std::uint8_t codes[packed_chunk];
+  const simd::isa which = simd::active_isa();
+  for (std::size_t at = begin; at < end; at += packed_chunk) {
+    const std::size_t n = std::min(packed_chunk, end - at);
+    unpack_codes(in.data() + packed_bytes<Fmt>(at), n, bits, codes);
+    simd::decode_f32<Fmt>(which, codes, out.data() + at, n, how);
+  }
+}
+
+template <class Fmt>
+constexpr void require_float_format() noexcept {
+  static_assert(is_float_format_v<Fmt>,
+                "lowp: quantize/dequantize take a float format (integers: quantize_int)");
+}
+
+template <class Fmt>
+constexpr void require_sub_byte() noexcept {
+  require_float_format<Fmt>();
+  static_assert(total_bits(descriptor_v<Fmt>) < 8,
+                "lowp: the packed overloads are for formats narrower than 8 bits");
+}
+
+}  // namespace detail
+
+/// Quantizes float32 to Fmt under a full conversion policy, one code per storage element.
+/// Throws std::invalid_argument if the sizes differ.
+template <class Fmt>
+void quantize_as(span<const float> in, span<storage_t<Fmt>> out, const conversion_policy& policy,
+                 const array_options& opt = {}) {
+  detail::require_float_format<Fmt>();
+  detail::check_sizes(in.size(), out.size(), "quantize");
+  detail::quantize_span<Fmt>(in, out, policy, opt, 0, in.size());
+}
+
+/// quantize_as on several threads (identical result).
+template <class Fmt>
+void quantize_as(const parallel& par, span<const float> in, span<storage_t<Fmt>> out,
+                 const conversion_policy& policy, const array_options& opt = {}) {
+  detail::require_float_format<Fmt>();
+  detail::check_sizes(in.size(), out.size(), "quantize");
+  detail::run_parallel(par, in.size(), 64, [&](std::size_t b, std::size_t e) {
+    detail::quantize_span<Fmt>(in, out, policy, opt, b, e);
+  });
+}
+
+/// Quantizes float32 to Fmt with rounding R and overflow O, one code per storage element
+/// (every other policy at its default; rounding::stochastic takes its seed from `opt`).
+template <class Fmt, rounding R = rounding::nearest_even, overflow O = default_overflow_v<Fmt>>
+void quantize(span<const float> in, span<storage_t<Fmt>> out, const array_options& opt = {}) {
+  quantize_as<Fmt>(in, out, conversion_policy{}.with(R).with(O), opt);
+}
+
+/// quantize on several threads (identical result).
+template <class Fmt, rounding R = rounding::nearest_even, overflow O = default_overflow_v<Fmt>>
+void quantize(const parallel& par, span<const float> in, span<storage_t<Fmt>> out,
+              const array_options& opt = {}) {
+  quantize_as<Fmt>(par, in, out, conversion_policy{}.with(R).with(O), opt);
+}
+
+/// Decodes codes of Fmt to float32 (exact; NaN codes as opt.nan says).
+template <class Fmt>
+void dequantize(span<const storage_t<Fmt>> in, span<float> out, const array_options& opt = {}) {
+  detail::require_float_format<Fmt>();
+  detail::check_sizes(in.size(), out.size(), "dequantize");
+  simd::decode_f32<Fmt>(simd::active_isa(), in.data(), out.data(), in.size(), opt.nan);
+}
+
+/// dequantize on several threads (identical result).
+template <class Fmt>
+void dequantize(const parallel& par, span<const storage_t<Fmt>> in, span<float> out,
+                const array_options& opt = {}) {
+  detail::require_float_format<Fmt>();
+  detail::check_sizes(in.size(), out.size(), "dequantize");
+  const simd::isa which = simd::active_isa();
+  detail::run_parallel(par, in.size(), 64, [&](std::size_t b, std::size_t e) {
+    simd::decode_f32<Fmt>(which, in.data() + b, out.data() + b, e - b, opt.nan);
+  });
+}
+
+/// Quantizes float32 to a sub-byte Fmt under a full policy, packed: out.size() must be
+/// packed_bytes<Fmt>(in.size()) (std::invalid_argument otherwise); unused high bits of the
+/// last byte are 0.
+template <class Fmt>
+void quantize_packed_as(span<const float> in, span<std::uint8_t> out,
+                        const conversion_policy& policy, const array_options& opt = {}) {
+  detail::require_sub_byte<Fmt>();
+  detail::check_sizes(packed_bytes<Fmt>(in.size()), out.size(), "quantize_packed (bytes)");
+  detail::quantize_packed_span<Fmt>(in, out, policy, opt, 0, in.size());
+}
+
+/// quantize_packed_as on several threads (identical result).
+template <class Fmt>
+void quantize_packed_as(const parallel& par, span<const float> in, span<std::uint8_t> out,
+                        const conversion_policy& policy, const array_options& opt = {}) {
+  detail::require_sub_byte<Fmt>();
+  detail::check_sizes(packed_bytes<Fmt>(in.size()), out.size(), "quantize_packed (bytes)");
+  detail::run_parallel(par, in.size(), detail::packed_chunk, [&](std::size_t b, std::size_t e) {
+    detail::quantize_packed_span<Fmt>(in, out, policy, opt, b, e);
+  });
+}
+
+/// Quantizes float32 to a sub-byte Fmt with rounding R and overflow O, packed.
+template <class Fmt, rounding R = rounding::nearest_even, overflow O = default_overflow_v<Fmt>>
+void quantize_packed(span<const float> in, span<std::uint8_t> out, const array_options& opt = {}) {
+  quantize_packed_as<Fmt>(in, out, conversion_policy{}.with(R).with(O), opt);
+}
+
+/// quantize_packed on several threads (identical result).
+template <class Fmt, rounding R = rounding::nearest_even, overflow O = default_overflow_v<Fmt>>
+void quantize_packed(const parallel& par, span<const float> in, span<std::uint8_t> out,
+                     const array_options& opt = {}) {
+  quantize_packed_as<Fmt>(par, in, out, conversion_policy{}.with(R).with(O), opt);
+}
+
+/// Decodes out.size() packed codes of a sub-byte Fmt; in.size() must be
+/// packed_bytes<Fmt>(out.size()).
+template <class Fmt>
+void dequantize_packed(span<const std::uint8_t> in, span<float> out,
+                       const array_options& opt = {}) {
+  detail::require_sub_byte<Fmt>();
+  detail::check_sizes(in.size(), packed_bytes<Fmt>(out.size()), "dequantize_packed (bytes)");
+  detail::dequantize_packed_span<Fmt>(in, out, opt.nan, 0, out.size());
+}
+
+/// dequantize_packed on several threads (identical result).
+template <class Fmt>
+void dequantize_packed(const parallel& par, span<const std::uint8_t> in, span<float> out,
+                       const array_options& opt = {}) {
+  detail::require_sub_byte<Fmt>();
+  detail::check_sizes(in.size(), packed_bytes<Fmt>(out.size()), "dequantize_packed (bytes)");
+  detail::run_parallel(par, out.size(), detail::packed_chunk, [&](std::size_t b, std::size_t e) {
+    detail::dequantize_packed_span<Fmt>(in, out, opt.nan, b, e);
+  });
+}
+
+}  // namespace lowp

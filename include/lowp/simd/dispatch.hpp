@@ -1,0 +1,97 @@
+/// \file dispatch.hpp
+/// The one dispatch point of each conversion kernel: the ISA's kernel when this build has it
+/// and the format and policy are vectorized, else the scalar codec.
+#pragma once
+
+#include <cstddef>
+
+#include "lowp/simd/avx2/float_kernels.hpp"
+#include "lowp/simd/avx512/float_kernels.hpp"
+#include "lowp/simd/detect.hpp"
+#include "lowp/simd/isa.hpp"
+#include "lowp/simd/neon/float_kernels.hpp"
+#include "lowp/simd/plan.hpp"
+#include "lowp/simd/scalar/float_kernels.hpp"
+
+namespace lowp {
+namespace simd {
+
+/// Whether `which` runs a vector kernel for encoding into Fmt under `policy` (otherwise the
+/// scalar codec runs).
+template <class Fmt>
+constexpr bool encode_vectorized(isa which, const conversion_policy& policy) noexcept {
+  return which != isa::scalar && compiled(which) && encode_traits<Fmt>::vectorizable &&
+         vector_policy(policy);
+}
+
+/// Whether the vector decode kernels cover Fmt: a table for 8 bits or fewer, arithmetic for
+/// wider IEEE-style formats whose values stay float32 normals or share float32's exponent.
+template <class Fmt>
+inline constexpr bool decode_vectorizable_v = [] {
+  constexpr float_format f = descriptor_v<Fmt>;
+  if (total_bits(f) <= 8) return true;
+  const bool ieee = f.specials == special_values::ieee && total_bits(f) <= 32;
+  const bool float32_exponent = f.exponent_bits == 8 && f.bias == 127;
+  return ieee && (float32_exponent || emin(f) - f.mantissa_bits >= -126);
+}();
+
+/// Whether `which` runs a vector kernel for decoding Fmt (otherwise the scalar codec runs).
+template <class Fmt>
+constexpr bool decode_vectorized(isa which) noexcept {
+  return which != isa::scalar && compiled(which) && decode_vectorizable_v<Fmt>;
+}
+
+/// float32 -> Fmt with rounding R on ISA `which` (which must be supported).
+template <class Fmt, rounding R>
+void encode_f32(isa which, const float* in, storage_t<Fmt>* out, std::size_t count,
+                const encode_plan<Fmt>& p) {
+  if constexpr (encode_traits<Fmt>::vectorizable) {
+    if (encode_vectorized<Fmt>(which, p.policy)) {
+      switch (which) {
+#if LOWP_HAVE_AVX512
+        case isa::avx512:
+          return avx512::encode_f32<Fmt, R>(in, out, count, p);
+#endif
+#if LOWP_HAVE_AVX2
+        case isa::avx2:
+          return avx2::encode_f32<Fmt, R>(in, out, count, p);
+#endif
+#if LOWP_HAVE_NEON
+        case isa::neon:
+          return neon::encode_f32<Fmt, R>(in, out, count, p);
+#endif
+        default:
+          break;
+      }
+    }
+  }
+  scalar::encode_f32<Fmt, R>(in, out, count, p);
+}
+
+/// Fmt -> float32 on ISA `which` (which must be supported).
+template <class Fmt>
+void decode_f32(isa which, const storage_t<Fmt>* in, float* out, std::size_t count,
+                nan_decoding how) {
+  if constexpr (decode_vectorizable_v<Fmt>) {
+    switch (which) {
+#if LOWP_HAVE_AVX512
+      case isa::avx512:
+        return avx512::decode_f32<Fmt>(in, out, count, how);
+#endif
+#if LOWP_HAVE_AVX2
+      case isa::avx2:
+        return avx2::decode_f32<Fmt>(in, out, count, how);
+#endif
+#if LOWP_HAVE_NEON
+      case isa::neon:
+        return neon::decode_f32<Fmt>(in, out, count, how);
+#endif
+      default:
+        break;
+    }
+  }
+  scalar::decode_f32<Fmt>(in, out, count, how);
+}
+
+}  // namespace simd
+}  // namespace lowp

@@ -1,0 +1,199 @@
+/// \file neon/vec.hpp
+/// The AArch64 NEON lane operations the generic kernels are written in (4 x uint32 per vector;
+/// masks are vectors of all-ones / all-zeros lanes, as the NEON compares produce them).
+/// Advanced SIMD is part of the AArch64 baseline: no target attribute is needed.
+#pragma once
+
+#include "lowp/simd/isa.hpp"
+
+#if LOWP_HAVE_NEON
+#include <arm_neon.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "lowp/core/random.hpp"
+#include "lowp/core/rounding.hpp"
+
+namespace lowp {
+namespace simd {
+namespace neon {
+
+/// Attributes of every NEON lane operation and kernel.
+#define LOWP_NEON_FN inline __attribute__((always_inline))
+#define LOWP_NEON_KERNEL inline
+
+/// The ISA these operations implement.
+inline constexpr isa this_isa = isa::neon;
+/// 32-bit lanes per vector.
+inline constexpr std::size_t lanes = 4;
+/// NEON float operations round by FPCR: the kernels use the integer path only.
+inline constexpr bool has_embedded_rounding = false;
+
+using vu32 = uint32x4_t;
+using vmask = uint32x4_t;
+
+/// x in every lane.
+LOWP_NEON_FN vu32 splat(std::uint32_t x) { return vdupq_n_u32(x); }
+/// 0 in every lane.
+LOWP_NEON_FN vu32 zero() { return vdupq_n_u32(0); }
+/// Four float32 bit patterns from p (no alignment needed).
+LOWP_NEON_FN vu32 load_f32(const float* p) { return vreinterpretq_u32_f32(vld1q_f32(p)); }
+/// Stores four lanes as float32 bit patterns to p.
+LOWP_NEON_FN void store_f32(float* p, vu32 v) { vst1q_f32(p, vreinterpretq_f32_u32(v)); }
+/// Four bytes from p, zero-extended (reads exactly 4 bytes).
+LOWP_NEON_FN vu32 load_u8(const std::uint8_t* p) {
+  std::uint8_t b[8] = {};
+  std::memcpy(b, p, 4);
+  return vmovl_u16(vget_low_u16(vmovl_u8(vld1_u8(b))));
+}
+/// Four uint16 from p, zero-extended.
+LOWP_NEON_FN vu32 load_u16(const std::uint16_t* p) { return vmovl_u16(vld1_u16(p)); }
+/// Four uint32 from p.
+LOWP_NEON_FN vu32 load_u32(const std::uint32_t* p) { return vld1q_u32(p); }
+/// Low 8 bits of each lane to p[0..3] (writes exactly 4 bytes).
+LOWP_NEON_FN void store_u8(std::uint8_t* p, vu32 v) {
+  const uint16x4_t h = vmovn_u32(v);
+  std::uint8_t b[8];
+  vst1_u8(b, vmovn_u16(vcombine_u16(h, h)));
+  std::memcpy(p, b, 4);
+}
+/// Low 16 bits of each lane to p[0..3].
+LOWP_NEON_FN void store_u16(std::uint16_t* p, vu32 v) { vst1_u16(p, vmovn_u32(v)); }
+/// Four uint32 to p.
+LOWP_NEON_FN void store_u32(std::uint32_t* p, vu32 v) { vst1q_u32(p, v); }
+
+/// a + b per lane (modulo 2^32).
+LOWP_NEON_FN vu32 add(vu32 a, vu32 b) { return vaddq_u32(a, b); }
+/// a - b per lane (modulo 2^32).
+LOWP_NEON_FN vu32 sub(vu32 a, vu32 b) { return vsubq_u32(a, b); }
+/// Bitwise a & b.
+LOWP_NEON_FN vu32 and_(vu32 a, vu32 b) { return vandq_u32(a, b); }
+/// Bitwise a | b.
+LOWP_NEON_FN vu32 or_(vu32 a, vu32 b) { return vorrq_u32(a, b); }
+/// Bitwise a ^ b.
+LOWP_NEON_FN vu32 xor_(vu32 a, vu32 b) { return veorq_u32(a, b); }
+/// a << K per lane (K = 0 is a copy, K >= 32 gives 0, as the x86 shifts do).
+template <int K>
+LOWP_NEON_FN vu32 shl(vu32 a) {
+  static_assert(K >= 0, "lowp: negative shift count");
+  if constexpr (K == 0) {
+    return a;
+  } else if constexpr (K >= 32) {
+    return vdupq_n_u32(0);
+  } else {
+    return vshlq_n_u32(a, K);  // the immediate form takes 0..31
+  }
+}
+/// a >> K per lane, logical (K = 0 is a copy, K >= 32 gives 0).
+template <int K>
+LOWP_NEON_FN vu32 shr(vu32 a) {
+  static_assert(K >= 0, "lowp: negative shift count");
+  if constexpr (K == 0) {
+    return a;  // the immediate form takes 1..32
+  } else if constexpr (K >= 32) {
+    return vdupq_n_u32(0);
+  } else {
+    return vshrq_n_u32(a, K);
+  }
+}
+/// Per-lane shifts by unsigned counts; a count of 32 or more gives 0. USHL reads a signed
+/// count from the low byte of each lane (0x100 would shift by 0, 0xE0 right by 32), so counts
+/// are clamped to 32 first; a shift by +-32 of a 32-bit lane gives 0.
+LOWP_NEON_FN vu32 shlv(vu32 a, vu32 n) {
+  return vshlq_u32(a, vreinterpretq_s32_u32(vminq_u32(n, vdupq_n_u32(32))));
+}
+/// Per-lane logical right shift by unsigned counts; a count of 32 or more gives 0.
+LOWP_NEON_FN vu32 shrv(vu32 a, vu32 n) {
+  return vshlq_u32(a, vnegq_s32(vreinterpretq_s32_u32(vminq_u32(n, vdupq_n_u32(32)))));
+}
+/// Unsigned minimum per lane.
+LOWP_NEON_FN vu32 min_u(vu32 a, vu32 b) { return vminq_u32(a, b); }
+/// Unsigned maximum per lane.
+LOWP_NEON_FN vu32 max_u(vu32 a, vu32 b) { return vmaxq_u32(a, b); }
+
+/// a == b per lane.
+LOWP_NEON_FN vmask eq(vu32 a, vu32 b) { return vceqq_u32(a, b); }
+/// a != b per lane.
+LOWP_NEON_FN vmask ne(vu32 a, vu32 b) { return vmvnq_u32(vceqq_u32(a, b)); }
+/// a > b per lane, unsigned.
+LOWP_NEON_FN vmask gt_u(vu32 a, vu32 b) { return vcgtq_u32(a, b); }
+/// a < b per lane, unsigned.
+LOWP_NEON_FN vmask lt_u(vu32 a, vu32 b) { return vcltq_u32(a, b); }
+/// Lanes set in a or b.
+LOWP_NEON_FN vmask mask_or(vmask a, vmask b) { return vorrq_u32(a, b); }
+/// Lanes set in a and b.
+LOWP_NEON_FN vmask mask_and(vmask a, vmask b) { return vandq_u32(a, b); }
+/// Lanes set in a and not in b (BIC: a & ~b).
+LOWP_NEON_FN vmask mask_andnot(vmask a, vmask b) { return vbicq_u32(a, b); }
+/// No lane set.
+LOWP_NEON_FN vmask mask_none() { return vdupq_n_u32(0); }
+/// Whether any lane is set.
+LOWP_NEON_FN bool any(vmask m) { return vmaxvq_u32(m) != 0; }
+/// t where m, else f.
+LOWP_NEON_FN vu32 select(vmask m, vu32 t, vu32 f) { return vbslq_u32(m, t, f); }
+/// v + 1 where m (a true lane is -1).
+LOWP_NEON_FN vu32 inc_if(vmask m, vu32 v) { return vsubq_u32(v, m); }
+
+/// table[idx] per lane (idx < 256; NEON has no gather: four scalar loads).
+LOWP_NEON_FN vu32 lookup256(const std::uint32_t* table, vu32 idx) {
+  vu32 r = vdupq_n_u32(table[vgetq_lane_u32(idx, 0)]);
+  r = vsetq_lane_u32(table[vgetq_lane_u32(idx, 1)], r, 1);
+  r = vsetq_lane_u32(table[vgetq_lane_u32(idx, 2)], r, 2);
+  r = vsetq_lane_u32(table[vgetq_lane_u32(idx, 3)], r, 3);
+  return r;
+}
+/// The float32 bits of each lane's value as an integer (exact below 2^24).
+LOWP_NEON_FN vu32 int_to_float_bits(vu32 v) { return vreinterpretq_u32_f32(vcvtq_f32_u32(v)); }
+
+/// Not available: the float-add path needs per-instruction rounding (AVX-512).
+template <rounding R>
+vu32 fadd_round(vu32 a, vu32 b);
+
+/// Low 64 bits of a * b per 64-bit lane, b given as its 32-bit halves (NEON multiplies
+/// 32 x 32 -> 64 at most): lo(a)lo(b) + ((hi(a)lo(b) + lo(a)hi(b)) << 32).
+LOWP_NEON_FN uint64x2_t mul64(uint64x2_t a, uint32x2_t b_lo, uint32x2_t b_hi) {
+  const uint32x2_t a_lo = vmovn_u64(a);
+  const uint32x2_t a_hi = vshrn_n_u64(a, 32);
+  const uint32x2_t cross = vmla_u32(vmul_u32(a_hi, b_lo), a_lo, b_hi);  // modulo 2^32
+  return vaddq_u64(vmull_u32(a_lo, b_lo), vshlq_n_u64(vmovl_u32(cross), 32));
+}
+
+/// z ^ (z >> K) per 64-bit lane (a SplitMix64 step).
+template <int K>
+LOWP_NEON_FN uint64x2_t xorshr64(uint64x2_t z) {
+  return veorq_u64(z, vshrq_n_u64(z, K));
+}
+
+/// counter_bits_keyed(key, first + lane) for each lane (core/random.hpp, lane by lane).
+LOWP_NEON_FN vu32 counter_bits(std::uint64_t key, std::uint64_t first) {
+  using lowp::detail::counter_index_multiplier;
+  using lowp::detail::splitmix_m1;
+  using lowp::detail::splitmix_m2;
+  const uint64x2_t k = vdupq_n_u64(key);
+  const uint64x2_t gamma = vdupq_n_u64(lowp::detail::splitmix_gamma);
+  const uint32x2_t mul_lo = vdup_n_u32(static_cast<std::uint32_t>(counter_index_multiplier));
+  const uint32x2_t mul_hi = vdup_n_u32(static_cast<std::uint32_t>(counter_index_multiplier >> 32));
+  const uint32x2_t m1_lo = vdup_n_u32(static_cast<std::uint32_t>(splitmix_m1));
+  const uint32x2_t m1_hi = vdup_n_u32(static_cast<std::uint32_t>(splitmix_m1 >> 32));
+  const uint32x2_t m2_lo = vdup_n_u32(static_cast<std::uint32_t>(splitmix_m2));
+  const uint32x2_t m2_hi = vdup_n_u32(static_cast<std::uint32_t>(splitmix_m2 >> 32));
+  // Lanes {0, 1} and {2, 3}: indices first + 0..3, modulo 2^64 like the scalar code.
+  const uint64x2_t step = vcombine_u64(vcreate_u64(0), vcreate_u64(1));
+  uint32x2_t high[2];
+  for (int h = 0; h < 2; ++h) {
+    const uint64x2_t idx = vaddq_u64(vdupq_n_u64(first + 2u * static_cast<unsigned>(h)), step);
+    uint64x2_t z = vaddq_u64(veorq_u64(k, mul64(idx, mul_lo, mul_hi)), gamma);
+    z = mul64(xorshr64<30>(z), m1_lo, m1_hi);
+    z = mul64(xorshr64<27>(z), m2_lo, m2_hi);
+    high[h] = vshrn_n_u64(xorshr64<31>(z), 32);  // the high 32 bits of each 64-bit lane
+  }
+  return vcombine_u32(high[0], high[1]);
+}
+
+}  // namespace neon
+}  // namespace simd
+}  // namespace lowp
+
+#endif  // LOWP_HAVE_NEON
