@@ -135,5 +135,32 @@ const decode_table<Fmt>& get_decode_table(nan_decoding how) {
   return tables[static_cast<int>(how)];
 }
 
+/// A decode table split into the four bytes of each float32 result (byte shuffles look them
+/// up 64 codes at a time).
+struct byte_planes {
+  alignas(64) std::uint8_t plane[4][256] = {};  ///< plane[b][c]: byte b of the bits of code c
+  bool low_zero = false;  ///< planes 0 and 1 are all zero (every FP8/FP6/FP4 value)
+};
+
+/// The byte planes of Fmt's decode table under a NaN decoding, built once per process.
+template <class Fmt>
+const byte_planes& get_byte_planes(nan_decoding how) {
+  auto build = [](nan_decoding h) {
+    const decode_table<Fmt>& t = get_decode_table<Fmt>(h);
+    byte_planes p;
+    p.low_zero = true;
+    for (int c = 0; c < 256; ++c) {
+      for (int b = 0; b < 4; ++b)
+        p.plane[b][c] = static_cast<std::uint8_t>(t.value[static_cast<std::size_t>(c)] >> (8 * b));
+      if ((t.value[static_cast<std::size_t>(c)] & 0xFFFFu) != 0) p.low_zero = false;
+    }
+    return p;
+  };
+  static const byte_planes planes[] = {
+      build(nan_decoding::keep_sign), build(nan_decoding::payload), build(nan_decoding::positive),
+      build(nan_decoding::all_ones), build(nan_decoding::bf16_all_ones)};
+  return planes[static_cast<int>(how)];
+}
+
 }  // namespace simd
 }  // namespace lowp

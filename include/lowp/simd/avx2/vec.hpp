@@ -22,6 +22,7 @@
 
 #include "lowp/core/random.hpp"
 #include "lowp/core/rounding.hpp"
+#include "lowp/simd/plan.hpp"
 
 namespace lowp {
 namespace simd {
@@ -153,6 +154,11 @@ LOWP_AVX2_FN vu32 counter_bits(std::uint64_t key, std::uint64_t first) {
   const __m256i h1 = _mm256_permutevar8x32_epi32(high[1], pick);
   return _mm256_permute2x128_si256(h0, h1, 0x20);
 }
+
+/// Whether decode_byte_planes exists here (it does not: decode uses lookup256).
+inline constexpr bool has_byte_planes = false;
+void decode_byte_planes(const std::uint8_t* in, float* out, std::size_t count,
+                        const byte_planes& t);
 
 }  // namespace avx2
 }  // namespace simd

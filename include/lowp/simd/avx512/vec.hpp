@@ -22,6 +22,7 @@
 
 #include "lowp/core/random.hpp"
 #include "lowp/core/rounding.hpp"
+#include "lowp/simd/plan.hpp"
 
 namespace lowp {
 namespace simd {
@@ -135,6 +136,61 @@ LOWP_AVX512_FN vu32 counter_bits(std::uint64_t key, std::uint64_t first) {
     half[h] = _mm512_cvtepi64_epi32(_mm512_srli_epi64(z, 32));
   }
   return _mm512_inserti64x4(_mm512_castsi256_si512(half[0]), half[1], 1);
+}
+
+/// Whether decode_byte_planes exists here (bulk byte lookups, 64 codes per step).
+inline constexpr bool has_byte_planes = true;
+
+/// One plane's byte for 64 codes: two 128-entry lookups (vpermi2b) chosen by bit 7.
+LOWP_AVX512_FN __m512i plane_lookup(const std::uint8_t* plane, __m512i codes, __mmask64 high) {
+  const __m512i t0 = _mm512_load_si512(plane);
+  const __m512i t1 = _mm512_load_si512(plane + 64);
+  const __m512i t2 = _mm512_load_si512(plane + 128);
+  const __m512i t3 = _mm512_load_si512(plane + 192);
+  return _mm512_mask_blend_epi8(high, _mm512_permutex2var_epi8(t0, codes, t1),
+                                _mm512_permutex2var_epi8(t2, codes, t3));
+}
+
+/// float32 bits of 64 byte codes: byte-plane lookups interleaved into four vectors. The codes
+/// are first permuted so that the in-lane unpacks leave the results in order.
+LOWP_AVX512_FN void decode64(__m512i codes, const byte_planes& t, float* out) {
+  // Position 16L + 4j + k takes code 16j + 4L + k (a 4x4 transpose of 4-byte groups).
+  const __m512i order = _mm512_set_epi32(0x3F3E3D3C, 0x2F2E2D2C, 0x1F1E1D1C, 0x0F0E0D0C,
+                                         0x3B3A3938, 0x2B2A2928, 0x1B1A1918, 0x0B0A0908,
+                                         0x37363534, 0x27262524, 0x17161514, 0x07060504,
+                                         0x33323130, 0x23222120, 0x13121110, 0x03020100);
+  const __m512i c = _mm512_permutexvar_epi8(order, codes);
+  const __mmask64 high = _mm512_movepi8_mask(c);
+  const __m512i p2 = plane_lookup(t.plane[2], c, high);
+  const __m512i p3 = plane_lookup(t.plane[3], c, high);
+  const __m512i hi_lo = _mm512_unpacklo_epi8(p2, p3);
+  const __m512i hi_hi = _mm512_unpackhi_epi8(p2, p3);
+  __m512i lo_lo = _mm512_setzero_si512();
+  __m512i lo_hi = _mm512_setzero_si512();
+  if (!t.low_zero) {
+    const __m512i p0 = plane_lookup(t.plane[0], c, high);
+    const __m512i p1 = plane_lookup(t.plane[1], c, high);
+    lo_lo = _mm512_unpacklo_epi8(p0, p1);
+    lo_hi = _mm512_unpackhi_epi8(p0, p1);
+  }
+  _mm512_storeu_si512(out, _mm512_unpacklo_epi16(lo_lo, hi_lo));
+  _mm512_storeu_si512(out + 16, _mm512_unpackhi_epi16(lo_lo, hi_lo));
+  _mm512_storeu_si512(out + 32, _mm512_unpacklo_epi16(lo_hi, hi_hi));
+  _mm512_storeu_si512(out + 48, _mm512_unpackhi_epi16(lo_hi, hi_hi));
+}
+
+/// Byte codes -> float32 through byte planes, 64 codes per step (tail through a buffer).
+LOWP_AVX512_KERNEL void decode_byte_planes(const std::uint8_t* in, float* out, std::size_t count,
+                                           const byte_planes& t) {
+  std::size_t i = 0;
+  for (; i + 64 <= count; i += 64) decode64(_mm512_loadu_si512(in + i), t, out + i);
+  if (i < count) {
+    const std::size_t rest = count - i;
+    alignas(64) float y[64];
+    const __mmask64 m = _bzhi_u64(~std::uint64_t{0}, static_cast<unsigned>(rest));
+    decode64(_mm512_maskz_loadu_epi8(m, in + i), t, y);
+    for (std::size_t j = 0; j < rest; ++j) out[i + j] = y[j];
+  }
 }
 
 }  // namespace avx512

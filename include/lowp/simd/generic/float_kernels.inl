@@ -259,7 +259,11 @@ template <class Fmt>
 LOWP_SIMD_KERNEL void decode_f32(const storage_t<Fmt>* in, float* out, std::size_t count,
                                  nan_decoding how) {
   if constexpr (total_bits(descriptor_v<Fmt>) <= 8) {
-    decode_f32_table<Fmt>(in, out, count, get_decode_table<Fmt>(how).value.data());
+    if constexpr (has_byte_planes) {
+      decode_byte_planes(in, out, count, get_byte_planes<Fmt>(how));
+    } else {
+      decode_f32_table<Fmt>(in, out, count, get_decode_table<Fmt>(how).value.data());
+    }
   } else {
     decode_f32_ieee<Fmt>(in, out, count, how);
   }

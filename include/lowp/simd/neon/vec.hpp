@@ -15,6 +15,7 @@
 
 #include "lowp/core/random.hpp"
 #include "lowp/core/rounding.hpp"
+#include "lowp/simd/plan.hpp"
 
 namespace lowp {
 namespace simd {
@@ -191,6 +192,12 @@ LOWP_NEON_FN vu32 counter_bits(std::uint64_t key, std::uint64_t first) {
   }
   return vcombine_u32(high[0], high[1]);
 }
+
+/// Whether decode_byte_planes exists here (it does not: decode uses lookup256).
+inline constexpr bool has_byte_planes = false;
+/// Not available on NEON (declared so that the generic decode_f32 compiles).
+void decode_byte_planes(const std::uint8_t* in, float* out, std::size_t count,
+                        const byte_planes& t);
 
 }  // namespace neon
 }  // namespace simd
