@@ -43,6 +43,10 @@ struct encode_traits {
   /// The vector kernels cover formats whose every value is a float32 with emin >= -127.
   static constexpr bool vectorizable = is_valid(f) && bits <= 32 && M <= 23 &&
                                        emin(f) >= -127 && emax(f) <= 127;
+  /// Formats with float32's exponent field and subnormals (bfloat16, tf32, binary32): the
+  /// magnitude code is the float32 magnitude shifted right by 23 - M, rounded.
+  static constexpr bool float32_exponent = vectorizable && f.exponent_bits == 8 &&
+                                           f.bias == 127 && has_subnormals(f) && has_zero(f);
   /// The float-add path (fp_magic): the quantum of binade c is the ulp of 2^(c + 23 - M), so
   /// adding that power of two makes the FPU round |x| to Fmt's grid. It needs that power to be
   /// finite for 2^(emax + 1), float32 subnormal inputs to lie below half a quantum (then a

@@ -131,7 +131,7 @@ LOWP_AVX2_FN __m256i mul64(__m256i a, __m256i b) {
 }
 
 /// counter_bits_keyed(key, first + lane) for each lane (core/random.hpp, lane by lane).
-LOWP_AVX2_FN vu32 counter_bits(std::uint64_t key, std::uint64_t first) {
+LOWP_AVX2_FN vu32 counter_bits_lanes(std::uint64_t key, std::uint64_t first) {
   const __m256i k = _mm256_set1_epi64x(static_cast<long long>(key));
   const __m256i mul =
       _mm256_set1_epi64x(static_cast<long long>(lowp::detail::counter_index_multiplier));

@@ -117,25 +117,29 @@ LOWP_AVX512_FN vu32 fadd_round(vu32 a, vu32 b) {
       _mm512_add_round_ps(_mm512_castsi512_ps(a), _mm512_castsi512_ps(b), mode));
 }
 
-/// counter_bits_keyed(key, first + lane) for each lane (core/random.hpp, lane by lane).
-LOWP_AVX512_FN vu32 counter_bits(std::uint64_t key, std::uint64_t first) {
-  const __m512i step = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
-  const __m512i k = _mm512_set1_epi64(static_cast<long long>(key));
-  const __m512i mul = _mm512_set1_epi64(static_cast<long long>(lowp::detail::counter_index_multiplier));
-  const __m512i gamma = _mm512_set1_epi64(static_cast<long long>(lowp::detail::splitmix_gamma));
-  const __m512i b1 = _mm512_set1_epi64(static_cast<long long>(lowp::detail::splitmix_m1));
-  const __m512i b2 = _mm512_set1_epi64(static_cast<long long>(lowp::detail::splitmix_m2));
-  __m256i half[2];
-  for (int h = 0; h < 2; ++h) {
-    const __m512i idx =
-        _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(first + 8u * static_cast<unsigned>(h))), step);
-    __m512i z = _mm512_add_epi64(_mm512_xor_si512(k, _mm512_mullo_epi64(idx, mul)), gamma);
-    z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 30)), b1);
-    z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 27)), b2);
-    z = _mm512_xor_si512(z, _mm512_srli_epi64(z, 31));
-    half[h] = _mm512_cvtepi64_epi32(_mm512_srli_epi64(z, 32));
+/// counter_bits_keyed(key, first + lane) for each lane (core/random.hpp, lane by lane). The
+/// index products are formed as first * multiplier + lane * multiplier (mod 2^64).
+LOWP_AVX512_FN vu32 counter_bits_lanes(std::uint64_t key, std::uint64_t first) {
+  constexpr std::uint64_t mul = lowp::detail::counter_index_multiplier;
+  const auto ll = [](std::uint64_t v) { return static_cast<long long>(v); };
+  const __m512i lanes_lo = _mm512_set_epi64(ll(7 * mul), ll(6 * mul), ll(5 * mul), ll(4 * mul),
+                                            ll(3 * mul), ll(2 * mul), ll(mul), 0);
+  const __m512i lanes_hi = _mm512_add_epi64(lanes_lo, _mm512_set1_epi64(ll(8 * mul)));
+  const __m512i base = _mm512_set1_epi64(ll(first * mul));
+  const __m512i k = _mm512_set1_epi64(ll(key));
+  const __m512i gamma = _mm512_set1_epi64(ll(lowp::detail::splitmix_gamma));
+  const __m512i m1 = _mm512_set1_epi64(ll(lowp::detail::splitmix_m1));
+  const __m512i m2 = _mm512_set1_epi64(ll(lowp::detail::splitmix_m2));
+  __m512i z[2] = {_mm512_add_epi64(base, lanes_lo), _mm512_add_epi64(base, lanes_hi)};
+  for (__m512i& w : z) {
+    w = _mm512_add_epi64(_mm512_xor_si512(k, w), gamma);
+    w = _mm512_mullo_epi64(_mm512_xor_si512(w, _mm512_srli_epi64(w, 30)), m1);
+    w = _mm512_mullo_epi64(_mm512_xor_si512(w, _mm512_srli_epi64(w, 27)), m2);
+    w = _mm512_xor_si512(w, _mm512_srli_epi64(w, 31));
   }
-  return _mm512_inserti64x4(_mm512_castsi256_si512(half[0]), half[1], 1);
+  // The high 32 bits of each 64-bit lane: the odd 32-bit elements of z[0] then z[1].
+  const __m512i odd = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1);
+  return _mm512_permutex2var_epi32(z[0], odd, z[1]);
 }
 
 /// Whether decode_byte_planes exists here (bulk byte lookups, 64 codes per step).

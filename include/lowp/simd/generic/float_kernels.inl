@@ -17,6 +17,43 @@ constexpr bool fpu_rounding(rounding r) noexcept {
          r == rounding::toward_positive || r == rounding::toward_negative;
 }
 
+/// Step 6 for the deterministic modes: n rounded by the discarded fraction `fr` (left-aligned
+/// in 32 bits, sticky bits folded into its last bit); core/rounding.hpp, lane by lane.
+template <rounding R>
+LOWP_SIMD_FN vu32 round_fraction(vu32 n, vu32 fr, vmask negative) {
+  constexpr std::uint32_t half = 0x80000000u;
+  if constexpr (R == rounding::nearest_even) {
+    return inc_if(gt_u(fr, sub(splat(half), and_(n, splat(1)))), n);
+  } else if constexpr (R == rounding::nearest_away) {
+    return inc_if(gt_u(fr, splat(half - 1)), n);
+  } else if constexpr (R == rounding::nearest_zero) {
+    return inc_if(gt_u(fr, splat(half)), n);
+  } else if constexpr (R == rounding::toward_positive) {
+    return inc_if(mask_andnot(ne(fr, zero()), negative), n);
+  } else if constexpr (R == rounding::toward_negative) {
+    return inc_if(mask_and(ne(fr, zero()), negative), n);
+  } else if constexpr (R == rounding::to_odd) {
+    return select(ne(fr, zero()), or_(n, splat(1)), n);
+  } else {
+    return n;  // toward_zero
+  }
+}
+
+/// Steps 5-7 for formats with float32's exponent field (bfloat16, tf32): the quantum is a
+/// fixed number S of float32 mantissa bits in every binade, subnormals included, so the
+/// magnitude code is |x| >> S rounded once.
+template <class Fmt, rounding R>
+LOWP_SIMD_FN vu32 round_shift(vu32 a, vmask negative, vu32 rnd, vu32 rshift) {
+  constexpr int S = 23 - encode_traits<Fmt>::M;
+  if constexpr (S == 0) {
+    return a;
+  } else if constexpr (R == rounding::stochastic) {
+    return shr<S>(add(a, shr<32 - S>(shlv(rnd, rshift))));  // see round_integer
+  } else {
+    return round_fraction<R>(shr<S>(a), shl<32 - S>(a), negative);
+  }
+}
+
 /// Steps 5-6 by integer arithmetic, every rounding mode: n = |x| / quantum rounded once (the
 /// significand, implicit bit included) and c = the quantum's binade. `negative` is the sign the
 /// directed modes see; rnd/rmask/rshift carry stochastic rounding's bits.
@@ -29,31 +66,27 @@ LOWP_SIMD_FN void round_integer(vu32 a, vmask negative, vu32 rnd, vu32 rmask, vu
   // Step 5: s = bits of the 24-bit significand below the quantum (at most 64 matter).
   const vu32 s = min_u(add(sub(c, max_u(ef, splat(1))), splat(23 - T::M)), splat(64));
   const vu32 sig = select(eq(ef, zero()), a, or_(and_(a, splat(0x7FFFFFu)), splat(0x800000u)));
-  n = shrv(sig, s);
-  // The discarded fraction, left-aligned in 32 bits (counts of 32 or more shift out to 0).
-  const vu32 frac = or_(shlv(sig, sub(splat(32), s)), shrv(sig, sub(s, splat(32))));
   if constexpr (R == rounding::stochastic) {
-    // Up iff t + u >= 2^r, t = the fraction's top r bits: a carry out of 32 bits.
+    // Up iff t + u >= 2^r (t = the fraction's top r bits). With U = u left-aligned in 32
+    // bits, that is a carry out of sig + (U >> (32 - s)) into bit s when s < 32.
+    const vu32 u = shlv(rnd, rshift);
+    const vmask deep = gt_u(s, splat(31));
+    if (!any(deep)) {
+      n = shrv(add(sig, shrv(u, sub(splat(32), s))), s);
+      return;
+    }
+    // Deep underflow: the carry out of t + U in 32 bits, t from the left-aligned fraction.
+    const vu32 frac = or_(shlv(sig, sub(splat(32), s)), shrv(sig, sub(s, splat(32))));
     const vu32 t = and_(frac, rmask);
-    n = inc_if(lt_u(add(t, shlv(rnd, rshift)), t), n);
+    n = inc_if(lt_u(add(t, u), t), shrv(sig, s));
   } else {
+    n = shrv(sig, s);
+    // The discarded fraction, left-aligned in 32 bits (counts of 32 or more shift out to 0).
+    const vu32 frac = or_(shlv(sig, sub(splat(32), s)), shrv(sig, sub(s, splat(32))));
     // Bits beyond the 32 fraction bits fold into its last bit (a sticky bit).
     const vmask sticky = ne(shlv(sig, sub(splat(64), s)), zero());
     const vu32 fr = select(sticky, or_(frac, splat(1)), frac);
-    constexpr std::uint32_t half = 0x80000000u;
-    if constexpr (R == rounding::nearest_even) {
-      n = inc_if(gt_u(fr, sub(splat(half), and_(n, splat(1)))), n);
-    } else if constexpr (R == rounding::nearest_away) {
-      n = inc_if(gt_u(fr, splat(half - 1)), n);
-    } else if constexpr (R == rounding::nearest_zero) {
-      n = inc_if(gt_u(fr, splat(half)), n);
-    } else if constexpr (R == rounding::toward_positive) {
-      n = inc_if(mask_andnot(ne(fr, zero()), negative), n);
-    } else if constexpr (R == rounding::toward_negative) {
-      n = inc_if(mask_and(ne(fr, zero()), negative), n);
-    } else if constexpr (R == rounding::to_odd) {
-      n = select(ne(fr, zero()), or_(n, splat(1)), n);
-    }
+    n = round_fraction<R>(n, fr, negative);
   }
 }
 
@@ -108,14 +141,20 @@ LOWP_SIMD_FN vu32 encode_vector(vu32 u, const encode_plan<Fmt>& p, vu32 rnd, vu3
   // Unsigned formats convert |x| (negatives that the policy does not fold are fixed below).
   const vmask negative_eff = T::sign != 0 ? negative : mask_none();
   vu32 n;
-  vu32 c;
-  if constexpr (T::fp_magic && has_embedded_rounding && fpu_rounding(R)) {
-    round_fp<Fmt, R>(a, T::sign != 0 ? and_(u, splat(0x80000000u)) : zero(), n, c);
+  vu32 mag;
+  if constexpr (T::float32_exponent) {
+    mag = round_shift<Fmt, R>(a, negative_eff, rnd, rshift);
+    n = mag;
   } else {
-    round_integer<Fmt, R>(a, negative_eff, rnd, rmask, rshift, n, c);
+    vu32 c;
+    if constexpr (T::fp_magic && has_embedded_rounding && fpu_rounding(R)) {
+      round_fp<Fmt, R>(a, T::sign != 0 ? and_(u, splat(0x80000000u)) : zero(), n, c);
+    } else {
+      round_integer<Fmt, R>(a, negative_eff, rnd, rmask, rshift, n, c);
+    }
+    // Step 7: magnitude code; a carry out of the significand moves into the next binade.
+    mag = sub(add(shl<T::M>(c), n), splat(T::code_offset));
   }
-  // Step 7: magnitude code; a carry out of the significand moves into the next binade.
-  const vu32 mag = sub(add(shl<T::M>(c), n), splat(T::code_offset));
   vu32 code = mag;
   if constexpr (T::sign != 0) code = or_(mag, and_(shr<32 - T::bits>(u), splat(T::sign)));
   if constexpr (has_zero(f) && !has_negative_zero(f) && T::sign != 0)
@@ -162,7 +201,7 @@ LOWP_SIMD_KERNEL void encode_f32(const float* in, storage_t<Fmt>* out, std::size
   const vu32 rshift = splat(32 - r);
   std::size_t i = 0;
   for (; i + lanes <= count; i += lanes) {
-    const vu32 rnd = R == rounding::stochastic ? counter_bits(p.key, p.first_index + i) : zero();
+    const vu32 rnd = R == rounding::stochastic ? counter_bits_lanes(p.key, p.first_index + i) : zero();
     store_codes(out + i, encode_vector<Fmt, R>(load_f32(in + i), p, rnd, rmask, rshift));
   }
   if (i < count) {  // the tail goes through a full-width buffer: no access past the arrays
@@ -170,7 +209,7 @@ LOWP_SIMD_KERNEL void encode_f32(const float* in, storage_t<Fmt>* out, std::size
     alignas(64) float x[lanes] = {};
     alignas(64) storage_t<Fmt> y[lanes] = {};
     for (std::size_t j = 0; j < rest; ++j) x[j] = in[i + j];
-    const vu32 rnd = R == rounding::stochastic ? counter_bits(p.key, p.first_index + i) : zero();
+    const vu32 rnd = R == rounding::stochastic ? counter_bits_lanes(p.key, p.first_index + i) : zero();
     store_codes(y, encode_vector<Fmt, R>(load_f32(x), p, rnd, rmask, rshift));
     for (std::size_t j = 0; j < rest; ++j) out[i + j] = y[j];
   }

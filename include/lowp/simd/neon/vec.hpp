@@ -45,9 +45,16 @@ LOWP_NEON_FN vu32 load_f32(const float* p) { return vreinterpretq_u32_f32(vld1q_
 LOWP_NEON_FN void store_f32(float* p, vu32 v) { vst1q_f32(p, vreinterpretq_f32_u32(v)); }
 /// Four bytes from p, zero-extended (reads exactly 4 bytes).
 LOWP_NEON_FN vu32 load_u8(const std::uint8_t* p) {
-  std::uint8_t b[8] = {};
-  std::memcpy(b, p, 4);
-  return vmovl_u16(vget_low_u16(vmovl_u8(vld1_u8(b))));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  std::uint32_t w;
+  std::memcpy(&w, p, 4);  // one 32-bit load; byte i lands in lane i
+  const uint8x8_t b = vcreate_u8(w);
+#else
+  std::uint8_t bytes[8] = {};
+  std::memcpy(bytes, p, 4);
+  const uint8x8_t b = vld1_u8(bytes);
+#endif
+  return vmovl_u16(vget_low_u16(vmovl_u8(b)));
 }
 /// Four uint16 from p, zero-extended.
 LOWP_NEON_FN vu32 load_u16(const std::uint16_t* p) { return vmovl_u16(vld1_u16(p)); }
@@ -167,30 +174,33 @@ LOWP_NEON_FN uint64x2_t xorshr64(uint64x2_t z) {
   return veorq_u64(z, vshrq_n_u64(z, K));
 }
 
-/// counter_bits_keyed(key, first + lane) for each lane (core/random.hpp, lane by lane).
-LOWP_NEON_FN vu32 counter_bits(std::uint64_t key, std::uint64_t first) {
+/// The high 32 bits of splitmix_mix(key ^ idx * counter_index_multiplier + gamma) for two
+/// 64-bit indices: counter_bits_keyed for two lanes.
+LOWP_NEON_FN uint32x2_t counter_bits2(uint64x2_t key, uint64x2_t idx) {
   using lowp::detail::counter_index_multiplier;
   using lowp::detail::splitmix_m1;
   using lowp::detail::splitmix_m2;
-  const uint64x2_t k = vdupq_n_u64(key);
-  const uint64x2_t gamma = vdupq_n_u64(lowp::detail::splitmix_gamma);
   const uint32x2_t mul_lo = vdup_n_u32(static_cast<std::uint32_t>(counter_index_multiplier));
   const uint32x2_t mul_hi = vdup_n_u32(static_cast<std::uint32_t>(counter_index_multiplier >> 32));
   const uint32x2_t m1_lo = vdup_n_u32(static_cast<std::uint32_t>(splitmix_m1));
   const uint32x2_t m1_hi = vdup_n_u32(static_cast<std::uint32_t>(splitmix_m1 >> 32));
   const uint32x2_t m2_lo = vdup_n_u32(static_cast<std::uint32_t>(splitmix_m2));
   const uint32x2_t m2_hi = vdup_n_u32(static_cast<std::uint32_t>(splitmix_m2 >> 32));
-  // Lanes {0, 1} and {2, 3}: indices first + 0..3, modulo 2^64 like the scalar code.
-  const uint64x2_t step = vcombine_u64(vcreate_u64(0), vcreate_u64(1));
-  uint32x2_t high[2];
-  for (int h = 0; h < 2; ++h) {
-    const uint64x2_t idx = vaddq_u64(vdupq_n_u64(first + 2u * static_cast<unsigned>(h)), step);
-    uint64x2_t z = vaddq_u64(veorq_u64(k, mul64(idx, mul_lo, mul_hi)), gamma);
-    z = mul64(xorshr64<30>(z), m1_lo, m1_hi);
-    z = mul64(xorshr64<27>(z), m2_lo, m2_hi);
-    high[h] = vshrn_n_u64(xorshr64<31>(z), 32);  // the high 32 bits of each 64-bit lane
-  }
-  return vcombine_u32(high[0], high[1]);
+  uint64x2_t z = vaddq_u64(veorq_u64(key, mul64(idx, mul_lo, mul_hi)),
+                           vdupq_n_u64(lowp::detail::splitmix_gamma));
+  z = mul64(xorshr64<30>(z), m1_lo, m1_hi);
+  z = mul64(xorshr64<27>(z), m2_lo, m2_hi);
+  return vshrn_n_u64(xorshr64<31>(z), 32);  // the high half of each 64-bit lane
+}
+
+/// counter_bits_keyed(key, first + lane) for each lane (core/random.hpp, lane by lane; the
+/// index wraps modulo 2^64 like the scalar code).
+LOWP_NEON_FN vu32 counter_bits(std::uint64_t key, std::uint64_t first) {
+  const uint64x2_t k = vdupq_n_u64(key);
+  const uint64x2_t idx01 =
+      vaddq_u64(vdupq_n_u64(first), vcombine_u64(vcreate_u64(0), vcreate_u64(1)));
+  const uint64x2_t idx23 = vaddq_u64(idx01, vdupq_n_u64(2));
+  return vcombine_u32(counter_bits2(k, idx01), counter_bits2(k, idx23));
 }
 
 /// Whether decode_byte_planes exists here (it does not: decode uses lookup256).
