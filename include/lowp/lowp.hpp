@@ -2,6 +2,7 @@
 /// Umbrella header: everything in lowp except io/.
 #pragma once
 
+#include "lowp/array/convert.hpp"
 #include "lowp/block/blocks.hpp"
 #include "lowp/codec/arith.hpp"
 #include "lowp/codec/float_codec.hpp"

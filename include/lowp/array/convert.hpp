@@ -47,6 +47,17 @@ constexpr std::size_t packed_bytes(std::size_t count) noexcept {
 
 namespace detail {
 
+/// storage_t<Fmt> for float formats; no member otherwise, so that these overloads drop out of
+/// overload sets (e.g. when argument-dependent lookup meets blocks::quantize).
+template <class Fmt, bool = is_float_format_v<Fmt>>
+struct float_storage {};
+template <class Fmt>
+struct float_storage<Fmt, true> {
+  using type = storage_t<Fmt>;
+};
+template <class Fmt>
+using float_storage_t = typename float_storage<Fmt>::type;
+
 inline void check_sizes(std::size_t in, std::size_t out, const char* what) {
   if (in != out)
     throw std::invalid_argument(std::string("lowp: ") + what + ": input has " +
@@ -236,7 +247,7 @@ constexpr void require_sub_byte() noexcept {
 /// Quantizes float32 to Fmt under a full conversion policy, one code per storage element.
 /// Throws std::invalid_argument if the sizes differ.
 template <class Fmt>
-void quantize_as(span<const float> in, span<storage_t<Fmt>> out, const conversion_policy& policy,
+void quantize_as(span<const float> in, span<detail::float_storage_t<Fmt>> out, const conversion_policy& policy,
                  const array_options& opt = {}) {
   detail::require_float_format<Fmt>();
   detail::check_sizes(in.size(), out.size(), "quantize");
@@ -245,7 +256,7 @@ void quantize_as(span<const float> in, span<storage_t<Fmt>> out, const conversio
 
 /// quantize_as on several threads (identical result).
 template <class Fmt>
-void quantize_as(const parallel& par, span<const float> in, span<storage_t<Fmt>> out,
+void quantize_as(const parallel& par, span<const float> in, span<detail::float_storage_t<Fmt>> out,
                  const conversion_policy& policy, const array_options& opt = {}) {
   detail::require_float_format<Fmt>();
   detail::check_sizes(in.size(), out.size(), "quantize");
@@ -257,20 +268,20 @@ void quantize_as(const parallel& par, span<const float> in, span<storage_t<Fmt>>
 /// Quantizes float32 to Fmt with rounding R and overflow O, one code per storage element
 /// (every other policy at its default; rounding::stochastic takes its seed from `opt`).
 template <class Fmt, rounding R = rounding::nearest_even, overflow O = default_overflow_v<Fmt>>
-void quantize(span<const float> in, span<storage_t<Fmt>> out, const array_options& opt = {}) {
+void quantize(span<const float> in, span<detail::float_storage_t<Fmt>> out, const array_options& opt = {}) {
   quantize_as<Fmt>(in, out, conversion_policy{}.with(R).with(O), opt);
 }
 
 /// quantize on several threads (identical result).
 template <class Fmt, rounding R = rounding::nearest_even, overflow O = default_overflow_v<Fmt>>
-void quantize(const parallel& par, span<const float> in, span<storage_t<Fmt>> out,
+void quantize(const parallel& par, span<const float> in, span<detail::float_storage_t<Fmt>> out,
               const array_options& opt = {}) {
   quantize_as<Fmt>(par, in, out, conversion_policy{}.with(R).with(O), opt);
 }
 
 /// Decodes codes of Fmt to float32 (exact; NaN codes as opt.nan says).
 template <class Fmt>
-void dequantize(span<const storage_t<Fmt>> in, span<float> out, const array_options& opt = {}) {
+void dequantize(span<const detail::float_storage_t<Fmt>> in, span<float> out, const array_options& opt = {}) {
   detail::require_float_format<Fmt>();
   detail::check_sizes(in.size(), out.size(), "dequantize");
   simd::decode_f32<Fmt>(simd::active_isa(), in.data(), out.data(), in.size(), opt.nan);
@@ -278,7 +289,7 @@ void dequantize(span<const storage_t<Fmt>> in, span<float> out, const array_opti
 
 /// dequantize on several threads (identical result).
 template <class Fmt>
-void dequantize(const parallel& par, span<const storage_t<Fmt>> in, span<float> out,
+void dequantize(const parallel& par, span<const detail::float_storage_t<Fmt>> in, span<float> out,
                 const array_options& opt = {}) {
   detail::require_float_format<Fmt>();
   detail::check_sizes(in.size(), out.size(), "dequantize");

@@ -196,7 +196,7 @@ block_tensor<Block> quantize(span<const float> in, const block_options& o = {}) 
   q.size = in.size();
   q.elements.assign(blocks * Block::block_bytes, 0);
   q.scales.assign(blocks, 0);
-  q.tensor = quantize<Block, R>(in, span<std::uint8_t>(q.elements),
+  q.tensor = blocks::quantize<Block, R>(in, span<std::uint8_t>(q.elements),
                                 span<typename Block::scale_storage>(q.scales), o);
   return q;
 }
@@ -259,7 +259,7 @@ void dequantize(const block_tensor<Block>& q, span<float> out) {
   if (out.size() != q.size)
     throw std::invalid_argument("lowp: dequantize of " + std::to_string(q.size) + " values into " +
                                 std::to_string(out.size()));
-  dequantize<Block>(span<const std::uint8_t>(q.elements),
+  blocks::dequantize<Block>(span<const std::uint8_t>(q.elements),
                     span<const typename Block::scale_storage>(q.scales), q.tensor, out);
 }
 
@@ -267,7 +267,7 @@ void dequantize(const block_tensor<Block>& q, span<float> out) {
 template <class Block>
 std::vector<float> dequantize(const block_tensor<Block>& q) {
   std::vector<float> out(q.size);
-  dequantize<Block>(q, span<float>(out));
+  blocks::dequantize<Block>(q, span<float>(out));
   return out;
 }
 
@@ -279,8 +279,8 @@ void fake_quantize(span<const float> in, span<float> out, const block_options& o
     throw std::invalid_argument("lowp: fake_quantize input and output sizes differ (" +
                                 std::to_string(in.size()) + " vs " + std::to_string(out.size()) +
                                 ")");
-  const block_tensor<Block> q = quantize<Block, R>(in, o);
-  dequantize<Block>(q, out);
+  const block_tensor<Block> q = blocks::quantize<Block, R>(in, o);
+  blocks::dequantize<Block>(q, out);
 }
 
 /// Quantizes with given scale codes (one per block) instead of the scale rule: for scales

@@ -71,6 +71,13 @@ LOWP_AVX2_FN void store_u32(std::uint32_t* p, vu32 v) {
   _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v);
 }
 
+/// Whether streaming stores are used (not on AVX2: the stream_* functions are never called).
+inline constexpr bool has_stream_stores = false;
+void stream_u8(std::uint8_t* p, vu32 v);
+void stream_u16(std::uint16_t* p, vu32 v);
+void stream_u32(std::uint32_t* p, vu32 v);
+void stream_fence();
+
 LOWP_AVX2_FN vu32 add(vu32 a, vu32 b) { return _mm256_add_epi32(a, b); }
 LOWP_AVX2_FN vu32 sub(vu32 a, vu32 b) { return _mm256_sub_epi32(a, b); }
 LOWP_AVX2_FN vu32 and_(vu32 a, vu32 b) { return _mm256_and_si256(a, b); }
@@ -87,6 +94,9 @@ LOWP_AVX2_FN vu32 shr(vu32 a) {
 /// Per-lane shifts; a count of 32 or more gives 0.
 LOWP_AVX2_FN vu32 shlv(vu32 a, vu32 n) { return _mm256_sllv_epi32(a, n); }
 LOWP_AVX2_FN vu32 shrv(vu32 a, vu32 n) { return _mm256_srlv_epi32(a, n); }
+LOWP_AVX2_FN vu32 mul_lo(vu32 a, vu32 b) { return _mm256_mullo_epi32(a, b); }
+/// 0, 1, ..., lanes - 1.
+LOWP_AVX2_FN vu32 lane_index() { return _mm256_set_epi32(7, 6, 5, 4, 3, 2, 1, 0); }
 LOWP_AVX2_FN vu32 min_u(vu32 a, vu32 b) { return _mm256_min_epu32(a, b); }
 LOWP_AVX2_FN vu32 max_u(vu32 a, vu32 b) { return _mm256_max_epu32(a, b); }
 
@@ -121,39 +131,6 @@ LOWP_AVX2_FN vu32 int_to_float_bits(vu32 v) {
 /// Not available: the float-add path needs per-instruction rounding (AVX-512).
 template <rounding R>
 vu32 fadd_round(vu32 a, vu32 b);
-
-/// Low 64 bits of a * b per 64-bit lane (AVX2 has no 64-bit multiply).
-LOWP_AVX2_FN __m256i mul64(__m256i a, __m256i b) {
-  const __m256i lo = _mm256_mul_epu32(a, b);
-  const __m256i cross = _mm256_add_epi64(_mm256_mul_epu32(_mm256_srli_epi64(a, 32), b),
-                                         _mm256_mul_epu32(a, _mm256_srli_epi64(b, 32)));
-  return _mm256_add_epi64(lo, _mm256_slli_epi64(cross, 32));
-}
-
-/// counter_bits_keyed(key, first + lane) for each lane (core/random.hpp, lane by lane).
-LOWP_AVX2_FN vu32 counter_bits_lanes(std::uint64_t key, std::uint64_t first) {
-  const __m256i k = _mm256_set1_epi64x(static_cast<long long>(key));
-  const __m256i mul =
-      _mm256_set1_epi64x(static_cast<long long>(lowp::detail::counter_index_multiplier));
-  const __m256i gamma = _mm256_set1_epi64x(static_cast<long long>(lowp::detail::splitmix_gamma));
-  const __m256i m1 = _mm256_set1_epi64x(static_cast<long long>(lowp::detail::splitmix_m1));
-  const __m256i m2 = _mm256_set1_epi64x(static_cast<long long>(lowp::detail::splitmix_m2));
-  __m256i high[2];
-  for (int h = 0; h < 2; ++h) {
-    const __m256i idx = _mm256_add_epi64(
-        _mm256_set1_epi64x(static_cast<long long>(first + 4u * static_cast<unsigned>(h))),
-        _mm256_set_epi64x(3, 2, 1, 0));
-    __m256i z = _mm256_add_epi64(_mm256_xor_si256(k, mul64(idx, mul)), gamma);
-    z = mul64(_mm256_xor_si256(z, _mm256_srli_epi64(z, 30)), m1);
-    z = mul64(_mm256_xor_si256(z, _mm256_srli_epi64(z, 27)), m2);
-    high[h] = _mm256_xor_si256(z, _mm256_srli_epi64(z, 31));
-  }
-  // High 32 bits of each 64-bit lane, lanes 0..7 in order.
-  const __m256i pick = _mm256_set_epi32(7, 5, 3, 1, 7, 5, 3, 1);
-  const __m256i h0 = _mm256_permutevar8x32_epi32(high[0], pick);
-  const __m256i h1 = _mm256_permutevar8x32_epi32(high[1], pick);
-  return _mm256_permute2x128_si256(h0, h1, 0x20);
-}
 
 /// Whether decode_byte_planes exists here (it does not: decode uses lookup256).
 inline constexpr bool has_byte_planes = false;

@@ -61,6 +61,20 @@ LOWP_AVX512_FN void store_u16(std::uint16_t* p, vu32 v) {
 }
 LOWP_AVX512_FN void store_u32(std::uint32_t* p, vu32 v) { _mm512_storeu_si512(p, v); }
 
+/// Whether the stream_* stores exist (non-temporal, aligned to a whole vector of codes).
+inline constexpr bool has_stream_stores = true;
+LOWP_AVX512_FN void stream_u8(std::uint8_t* p, vu32 v) {
+  _mm_stream_si128(reinterpret_cast<__m128i*>(p), _mm512_cvtepi32_epi8(v));
+}
+LOWP_AVX512_FN void stream_u16(std::uint16_t* p, vu32 v) {
+  _mm256_stream_si256(reinterpret_cast<__m256i*>(p), _mm512_cvtepi32_epi16(v));
+}
+LOWP_AVX512_FN void stream_u32(std::uint32_t* p, vu32 v) {
+  _mm512_stream_si512(reinterpret_cast<__m512i*>(p), v);
+}
+/// Orders streaming stores before later stores (call after a streaming loop).
+LOWP_AVX512_FN void stream_fence() { _mm_sfence(); }
+
 LOWP_AVX512_FN vu32 add(vu32 a, vu32 b) { return _mm512_add_epi32(a, b); }
 LOWP_AVX512_FN vu32 sub(vu32 a, vu32 b) { return _mm512_sub_epi32(a, b); }
 LOWP_AVX512_FN vu32 and_(vu32 a, vu32 b) { return _mm512_and_si512(a, b); }
@@ -77,6 +91,11 @@ LOWP_AVX512_FN vu32 shr(vu32 a) {
 /// Per-lane shifts; a count of 32 or more gives 0.
 LOWP_AVX512_FN vu32 shlv(vu32 a, vu32 n) { return _mm512_sllv_epi32(a, n); }
 LOWP_AVX512_FN vu32 shrv(vu32 a, vu32 n) { return _mm512_srlv_epi32(a, n); }
+LOWP_AVX512_FN vu32 mul_lo(vu32 a, vu32 b) { return _mm512_mullo_epi32(a, b); }
+/// 0, 1, ..., lanes - 1.
+LOWP_AVX512_FN vu32 lane_index() {
+  return _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+}
 LOWP_AVX512_FN vu32 min_u(vu32 a, vu32 b) { return _mm512_min_epu32(a, b); }
 LOWP_AVX512_FN vu32 max_u(vu32 a, vu32 b) { return _mm512_max_epu32(a, b); }
 
@@ -117,31 +136,6 @@ LOWP_AVX512_FN vu32 fadd_round(vu32 a, vu32 b) {
       _mm512_add_round_ps(_mm512_castsi512_ps(a), _mm512_castsi512_ps(b), mode));
 }
 
-/// counter_bits_keyed(key, first + lane) for each lane (core/random.hpp, lane by lane). The
-/// index products are formed as first * multiplier + lane * multiplier (mod 2^64).
-LOWP_AVX512_FN vu32 counter_bits_lanes(std::uint64_t key, std::uint64_t first) {
-  constexpr std::uint64_t mul = lowp::detail::counter_index_multiplier;
-  const auto ll = [](std::uint64_t v) { return static_cast<long long>(v); };
-  const __m512i lanes_lo = _mm512_set_epi64(ll(7 * mul), ll(6 * mul), ll(5 * mul), ll(4 * mul),
-                                            ll(3 * mul), ll(2 * mul), ll(mul), 0);
-  const __m512i lanes_hi = _mm512_add_epi64(lanes_lo, _mm512_set1_epi64(ll(8 * mul)));
-  const __m512i base = _mm512_set1_epi64(ll(first * mul));
-  const __m512i k = _mm512_set1_epi64(ll(key));
-  const __m512i gamma = _mm512_set1_epi64(ll(lowp::detail::splitmix_gamma));
-  const __m512i m1 = _mm512_set1_epi64(ll(lowp::detail::splitmix_m1));
-  const __m512i m2 = _mm512_set1_epi64(ll(lowp::detail::splitmix_m2));
-  __m512i z[2] = {_mm512_add_epi64(base, lanes_lo), _mm512_add_epi64(base, lanes_hi)};
-  for (__m512i& w : z) {
-    w = _mm512_add_epi64(_mm512_xor_si512(k, w), gamma);
-    w = _mm512_mullo_epi64(_mm512_xor_si512(w, _mm512_srli_epi64(w, 30)), m1);
-    w = _mm512_mullo_epi64(_mm512_xor_si512(w, _mm512_srli_epi64(w, 27)), m2);
-    w = _mm512_xor_si512(w, _mm512_srli_epi64(w, 31));
-  }
-  // The high 32 bits of each 64-bit lane: the odd 32-bit elements of z[0] then z[1].
-  const __m512i odd = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1);
-  return _mm512_permutex2var_epi32(z[0], odd, z[1]);
-}
-
 /// Whether decode_byte_planes exists here (bulk byte lookups, 64 codes per step).
 inline constexpr bool has_byte_planes = true;
 
@@ -157,6 +151,7 @@ LOWP_AVX512_FN __m512i plane_lookup(const std::uint8_t* plane, __m512i codes, __
 
 /// float32 bits of 64 byte codes: byte-plane lookups interleaved into four vectors. The codes
 /// are first permuted so that the in-lane unpacks leave the results in order.
+template <bool Stream>
 LOWP_AVX512_FN void decode64(__m512i codes, const byte_planes& t, float* out) {
   // Position 16L + 4j + k takes code 16j + 4L + k (a 4x4 transpose of 4-byte groups).
   const __m512i order = _mm512_set_epi32(0x3F3E3D3C, 0x2F2E2D2C, 0x1F1E1D1C, 0x0F0E0D0C,
@@ -177,24 +172,41 @@ LOWP_AVX512_FN void decode64(__m512i codes, const byte_planes& t, float* out) {
     lo_lo = _mm512_unpacklo_epi8(p0, p1);
     lo_hi = _mm512_unpackhi_epi8(p0, p1);
   }
-  _mm512_storeu_si512(out, _mm512_unpacklo_epi16(lo_lo, hi_lo));
-  _mm512_storeu_si512(out + 16, _mm512_unpackhi_epi16(lo_lo, hi_lo));
-  _mm512_storeu_si512(out + 32, _mm512_unpacklo_epi16(lo_hi, hi_hi));
-  _mm512_storeu_si512(out + 48, _mm512_unpackhi_epi16(lo_hi, hi_hi));
+  const __m512i r[4] = {_mm512_unpacklo_epi16(lo_lo, hi_lo), _mm512_unpackhi_epi16(lo_lo, hi_lo),
+                        _mm512_unpacklo_epi16(lo_hi, hi_hi), _mm512_unpackhi_epi16(lo_hi, hi_hi)};
+  for (int k = 0; k < 4; ++k) {
+    if constexpr (Stream) {
+      _mm512_stream_si512(reinterpret_cast<__m512i*>(out + 16 * k), r[k]);
+    } else {
+      _mm512_storeu_si512(out + 16 * k, r[k]);
+    }
+  }
+}
+
+/// Decodes rest < 64 codes (masked load, buffered store: no access past the arrays).
+LOWP_AVX512_FN void decode_partial(const std::uint8_t* in, float* out, std::size_t rest,
+                                   const byte_planes& t) {
+  alignas(64) float y[64];
+  const __mmask64 m = _bzhi_u64(~std::uint64_t{0}, static_cast<unsigned>(rest));
+  decode64<false>(_mm512_maskz_loadu_epi8(m, in), t, y);
+  for (std::size_t j = 0; j < rest; ++j) out[j] = y[j];
 }
 
 /// Byte codes -> float32 through byte planes, 64 codes per step (tail through a buffer).
 LOWP_AVX512_KERNEL void decode_byte_planes(const std::uint8_t* in, float* out, std::size_t count,
                                            const byte_planes& t) {
   std::size_t i = 0;
-  for (; i + 64 <= count; i += 64) decode64(_mm512_loadu_si512(in + i), t, out + i);
-  if (i < count) {
-    const std::size_t rest = count - i;
-    alignas(64) float y[64];
-    const __mmask64 m = _bzhi_u64(~std::uint64_t{0}, static_cast<unsigned>(rest));
-    decode64(_mm512_maskz_loadu_epi8(m, in + i), t, y);
-    for (std::size_t j = 0; j < rest; ++j) out[i + j] = y[j];
+  if (count * sizeof(float) >= (std::size_t{8} << 20) &&
+      reinterpret_cast<std::uintptr_t>(out) % sizeof(float) == 0) {
+    // Large arrays: align the output to 64 bytes, then stream it past the caches.
+    const std::size_t head = ((64 - reinterpret_cast<std::uintptr_t>(out) % 64) % 64) / 4;
+    if (head != 0) decode_partial(in, out, head, t);
+    for (i = head; i + 64 <= count; i += 64)
+      decode64<true>(_mm512_loadu_si512(in + i), t, out + i);
+    _mm_sfence();
   }
+  for (; i + 64 <= count; i += 64) decode64<false>(_mm512_loadu_si512(in + i), t, out + i);
+  if (i < count) decode_partial(in + i, out + i, count - i, t);
 }
 
 }  // namespace avx512

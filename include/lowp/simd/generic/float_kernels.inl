@@ -11,6 +11,18 @@ LOWP_SIMD_FN vu32 by_sign(vmask negative, const std::uint32_t (&k)[2]) {
   return select(negative, splat(k[1]), splat(k[0]));
 }
 
+/// counter_bits_keyed(key, index) for the lanes' consecutive indices starting at the cursor
+/// (core/random.hpp): lanes whose low index word wrapped take the next block's word.
+LOWP_SIMD_FN vu32 counter_bits_lanes(const lowp::detail::counter_cursor& c) {
+  const vu32 first = splat(c.lo);
+  const vu32 lo = add(first, lane_index());
+  vu32 x = xor_(lo, select(lt_u(lo, first), splat(c.next), splat(c.now)));
+  x = mul_lo(xor_(x, shr<17>(x)), splat(lowp::detail::mix32_m1));
+  x = mul_lo(xor_(x, shr<11>(x)), splat(lowp::detail::mix32_m2));
+  x = mul_lo(xor_(x, shr<15>(x)), splat(lowp::detail::mix32_m3));
+  return xor_(x, shr<14>(x));
+}
+
 /// Whether R is one of the four IEEE modes the FPU can apply (float-add path).
 constexpr bool fpu_rounding(rounding r) noexcept {
   return r == rounding::nearest_even || r == rounding::toward_zero ||
@@ -58,8 +70,8 @@ LOWP_SIMD_FN vu32 round_shift(vu32 a, vmask negative, vu32 rnd, vu32 rshift) {
 /// significand, implicit bit included) and c = the quantum's binade. `negative` is the sign the
 /// directed modes see; rnd/rmask/rshift carry stochastic rounding's bits.
 template <class Fmt, rounding R>
-LOWP_SIMD_FN void round_integer(vu32 a, vmask negative, vu32 rnd, vu32 rmask, vu32 rshift,
-                                vu32& n, vu32& c) {
+LOWP_SIMD_FN void round_integer(vu32 a, vmask negative, vu32 rnd, vu32 rmask, vu32 rshift, vu32& n,
+                                vu32& c) {
   using T = encode_traits<Fmt>;
   const vu32 ef = shr<23>(a);
   c = max_u(ef, splat(T::first_binade));
@@ -180,6 +192,19 @@ LOWP_SIMD_FN void store_codes(S* out, vu32 v) {
   }
 }
 
+/// Stores one vector of codes with a streaming (non-temporal) store; `out` is aligned to a
+/// whole vector of codes.
+template <class S>
+LOWP_SIMD_FN void stream_codes(S* out, vu32 v) {
+  if constexpr (sizeof(S) == 1) {
+    stream_u8(out, v);
+  } else if constexpr (sizeof(S) == 2) {
+    stream_u16(out, v);
+  } else {
+    stream_u32(out, v);
+  }
+}
+
 /// Loads one vector of codes (zero-extended) from storage of the format's width.
 template <class S>
 LOWP_SIMD_FN vu32 load_codes(const S* in) {
@@ -192,27 +217,68 @@ LOWP_SIMD_FN vu32 load_codes(const S* in) {
   }
 }
 
+/// Arrays whose output is at least this many bytes are written with streaming stores where
+/// the ISA has them (the output would not stay in cache anyway).
+inline constexpr std::size_t streaming_bytes = std::size_t{8} << 20;
+
+/// Encodes elements [i, i + rest), rest < lanes, through full-width buffers (no access past
+/// the arrays).
+template <class Fmt, rounding R>
+LOWP_SIMD_FN void encode_partial(const float* in, storage_t<Fmt>* out, std::size_t i,
+                                 std::size_t rest, const encode_plan<Fmt>& p, vu32 rmask,
+                                 vu32 rshift) {
+  alignas(64) float x[lanes] = {};
+  alignas(64) storage_t<Fmt> y[lanes] = {};
+  for (std::size_t j = 0; j < rest; ++j) x[j] = in[i + j];
+  vu32 rnd = zero();
+  if constexpr (R == rounding::stochastic)
+    rnd = counter_bits_lanes(lowp::detail::counter_cursor(p.key, p.first_index + i));
+  store_codes(y, encode_vector<Fmt, R>(load_f32(x), p, rnd, rmask, rshift));
+  for (std::size_t j = 0; j < rest; ++j) out[i + j] = y[j];
+}
+
 /// float32 -> Fmt for n elements under plan p (one code per storage element).
 template <class Fmt, rounding R>
 LOWP_SIMD_KERNEL void encode_f32(const float* in, storage_t<Fmt>* out, std::size_t count,
                                  const encode_plan<Fmt>& p) {
+  using S = storage_t<Fmt>;
   const unsigned r = p.random_count;
   const vu32 rmask = splat(~std::uint32_t{0} << (32 - r));
   const vu32 rshift = splat(32 - r);
   std::size_t i = 0;
+  if constexpr (has_stream_stores) {
+    if (count * sizeof(S) >= streaming_bytes) {
+      // Align the output to a whole vector of codes, then stream.
+      constexpr std::size_t step = lanes * sizeof(S);
+      const std::size_t mis = reinterpret_cast<std::uintptr_t>(out) % step;
+      if (mis % sizeof(S) == 0) {
+        if (mis != 0) {
+          i = (step - mis) / sizeof(S);
+          encode_partial<Fmt, R>(in, out, 0, i, p, rmask, rshift);
+        }
+        lowp::detail::counter_cursor cursor(p.key, p.first_index + i);
+        for (; i + lanes <= count; i += lanes) {
+          vu32 rnd = zero();
+          if constexpr (R == rounding::stochastic) {
+            rnd = counter_bits_lanes(cursor);
+            cursor.advance(lanes);
+          }
+          stream_codes(out + i, encode_vector<Fmt, R>(load_f32(in + i), p, rnd, rmask, rshift));
+        }
+        stream_fence();
+      }
+    }
+  }
+  lowp::detail::counter_cursor cursor(p.key, p.first_index + i);
   for (; i + lanes <= count; i += lanes) {
-    const vu32 rnd = R == rounding::stochastic ? counter_bits_lanes(p.key, p.first_index + i) : zero();
+    vu32 rnd = zero();
+    if constexpr (R == rounding::stochastic) {
+      rnd = counter_bits_lanes(cursor);
+      cursor.advance(lanes);
+    }
     store_codes(out + i, encode_vector<Fmt, R>(load_f32(in + i), p, rnd, rmask, rshift));
   }
-  if (i < count) {  // the tail goes through a full-width buffer: no access past the arrays
-    const std::size_t rest = count - i;
-    alignas(64) float x[lanes] = {};
-    alignas(64) storage_t<Fmt> y[lanes] = {};
-    for (std::size_t j = 0; j < rest; ++j) x[j] = in[i + j];
-    const vu32 rnd = R == rounding::stochastic ? counter_bits_lanes(p.key, p.first_index + i) : zero();
-    store_codes(y, encode_vector<Fmt, R>(load_f32(x), p, rnd, rmask, rshift));
-    for (std::size_t j = 0; j < rest; ++j) out[i + j] = y[j];
-  }
+  if (i < count) encode_partial<Fmt, R>(in, out, i, count - i, p, rmask, rshift);
 }
 
 /// Fmt -> float32 through a 256-entry table (formats of 8 bits or fewer).
@@ -249,8 +315,8 @@ LOWP_SIMD_FN vu32 decode_vector_ieee(vu32 code, nan_decoding how) {
     // Subnormals: m * 2^(emin - M), the integer m converted exactly, then scaled in the
     // exponent field (emin - M >= -126 keeps the result normal).
     static_assert(emin(f) - M >= -126, "lowp: subnormal decode leaves the float32 normal range");
-    const vu32 sub_v = add(int_to_float_bits(mag),
-                           splat(static_cast<std::uint32_t>(emin(f) - M) << 23));
+    const vu32 sub_v =
+        add(int_to_float_bits(mag), splat(static_cast<std::uint32_t>(emin(f) - M) << 23));
     v = select(lt_u(mag, splat(std::uint32_t{1} << M)), sub_v, v);
     v = select(eq(mag, zero()), zero(), v);
     v = select(eq(mag, splat(inf_mag)), splat(0x7F800000u), v);

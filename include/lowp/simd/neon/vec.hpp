@@ -72,6 +72,17 @@ LOWP_NEON_FN void store_u16(std::uint16_t* p, vu32 v) { vst1_u16(p, vmovn_u32(v)
 /// Four uint32 to p.
 LOWP_NEON_FN void store_u32(std::uint32_t* p, vu32 v) { vst1q_u32(p, v); }
 
+/// Whether streaming stores are used (not on NEON: the stream_* functions are never called).
+inline constexpr bool has_stream_stores = false;
+/// Not available on NEON (declared so that the generic encode_f32 compiles).
+void stream_u8(std::uint8_t* p, vu32 v);
+/// Not available on NEON.
+void stream_u16(std::uint16_t* p, vu32 v);
+/// Not available on NEON.
+void stream_u32(std::uint32_t* p, vu32 v);
+/// Not available on NEON.
+void stream_fence();
+
 /// a + b per lane (modulo 2^32).
 LOWP_NEON_FN vu32 add(vu32 a, vu32 b) { return vaddq_u32(a, b); }
 /// a - b per lane (modulo 2^32).
@@ -117,6 +128,13 @@ LOWP_NEON_FN vu32 shrv(vu32 a, vu32 n) {
   return vshlq_u32(a, vnegq_s32(vreinterpretq_s32_u32(vminq_u32(n, vdupq_n_u32(32)))));
 }
 /// Unsigned minimum per lane.
+/// Low 32 bits of a * b per lane.
+LOWP_NEON_FN vu32 mul_lo(vu32 a, vu32 b) { return vmulq_u32(a, b); }
+/// 0, 1, ..., lanes - 1.
+LOWP_NEON_FN vu32 lane_index() {
+  alignas(16) static constexpr std::uint32_t idx[4] = {0, 1, 2, 3};
+  return vld1q_u32(idx);
+}
 LOWP_NEON_FN vu32 min_u(vu32 a, vu32 b) { return vminq_u32(a, b); }
 /// Unsigned maximum per lane.
 LOWP_NEON_FN vu32 max_u(vu32 a, vu32 b) { return vmaxq_u32(a, b); }
@@ -160,49 +178,6 @@ template <rounding R>
 vu32 fadd_round(vu32 a, vu32 b);
 
 /// Low 64 bits of a * b per 64-bit lane, b given as its 32-bit halves (NEON multiplies
-/// 32 x 32 -> 64 at most): lo(a)lo(b) + ((hi(a)lo(b) + lo(a)hi(b)) << 32).
-LOWP_NEON_FN uint64x2_t mul64(uint64x2_t a, uint32x2_t b_lo, uint32x2_t b_hi) {
-  const uint32x2_t a_lo = vmovn_u64(a);
-  const uint32x2_t a_hi = vshrn_n_u64(a, 32);
-  const uint32x2_t cross = vmla_u32(vmul_u32(a_hi, b_lo), a_lo, b_hi);  // modulo 2^32
-  return vaddq_u64(vmull_u32(a_lo, b_lo), vshlq_n_u64(vmovl_u32(cross), 32));
-}
-
-/// z ^ (z >> K) per 64-bit lane (a SplitMix64 step).
-template <int K>
-LOWP_NEON_FN uint64x2_t xorshr64(uint64x2_t z) {
-  return veorq_u64(z, vshrq_n_u64(z, K));
-}
-
-/// The high 32 bits of splitmix_mix(key ^ idx * counter_index_multiplier + gamma) for two
-/// 64-bit indices: counter_bits_keyed for two lanes.
-LOWP_NEON_FN uint32x2_t counter_bits2(uint64x2_t key, uint64x2_t idx) {
-  using lowp::detail::counter_index_multiplier;
-  using lowp::detail::splitmix_m1;
-  using lowp::detail::splitmix_m2;
-  const uint32x2_t mul_lo = vdup_n_u32(static_cast<std::uint32_t>(counter_index_multiplier));
-  const uint32x2_t mul_hi = vdup_n_u32(static_cast<std::uint32_t>(counter_index_multiplier >> 32));
-  const uint32x2_t m1_lo = vdup_n_u32(static_cast<std::uint32_t>(splitmix_m1));
-  const uint32x2_t m1_hi = vdup_n_u32(static_cast<std::uint32_t>(splitmix_m1 >> 32));
-  const uint32x2_t m2_lo = vdup_n_u32(static_cast<std::uint32_t>(splitmix_m2));
-  const uint32x2_t m2_hi = vdup_n_u32(static_cast<std::uint32_t>(splitmix_m2 >> 32));
-  uint64x2_t z = vaddq_u64(veorq_u64(key, mul64(idx, mul_lo, mul_hi)),
-                           vdupq_n_u64(lowp::detail::splitmix_gamma));
-  z = mul64(xorshr64<30>(z), m1_lo, m1_hi);
-  z = mul64(xorshr64<27>(z), m2_lo, m2_hi);
-  return vshrn_n_u64(xorshr64<31>(z), 32);  // the high half of each 64-bit lane
-}
-
-/// counter_bits_keyed(key, first + lane) for each lane (core/random.hpp, lane by lane; the
-/// index wraps modulo 2^64 like the scalar code).
-LOWP_NEON_FN vu32 counter_bits(std::uint64_t key, std::uint64_t first) {
-  const uint64x2_t k = vdupq_n_u64(key);
-  const uint64x2_t idx01 =
-      vaddq_u64(vdupq_n_u64(first), vcombine_u64(vcreate_u64(0), vcreate_u64(1)));
-  const uint64x2_t idx23 = vaddq_u64(idx01, vdupq_n_u64(2));
-  return vcombine_u32(counter_bits2(k, idx01), counter_bits2(k, idx23));
-}
-
 /// Whether decode_byte_planes exists here (it does not: decode uses lookup256).
 inline constexpr bool has_byte_planes = false;
 /// Not available on NEON (declared so that the generic decode_f32 compiles).
