@@ -125,11 +125,50 @@ def write_markdown(data: dict, md_path: Path) -> int:
         "| benchmark | items/s | bytes/s | time (real) |",
         "| --- | ---: | ---: | ---: |",
         *rows,
+        *simd_table(data),
         "",
     ]
     md_path.write_text("\n".join(lines), encoding="utf-8")
     print(f"[run_bench] wrote {md_path} ({len(rows)} rows)", flush=True)
     return len(rows)
+
+
+def simd_table(data: dict) -> list[str]:
+    """Side-by-side table of the simd_* benchmarks: items/s per ISA, the best ISA's ratio to
+    the scalar path and its bytes/s as a share of the in-run memcpy at the same size."""
+    rate: dict[tuple, dict[str, float]] = {}
+    bps: dict[tuple, dict[str, float]] = {}
+    memcpy_bps: dict[str, float] = {}
+    isas: list[str] = []
+    for b in data.get("benchmarks", []):
+        parts = b.get("name", "").split("/")
+        if len(parts) != 5 or not parts[0].startswith("simd_") or b.get("error_occurred"):
+            continue
+        family, fmt, mode, isa, size = parts
+        if family == "simd_memcpy":
+            memcpy_bps[size] = b.get("bytes_per_second") or 0.0
+            continue
+        key = (family.removeprefix("simd_"), fmt, mode, size)
+        rate.setdefault(key, {})[isa] = b.get("items_per_second") or 0.0
+        bps.setdefault(key, {})[isa] = b.get("bytes_per_second") or 0.0
+        if isa not in isas:
+            isas.append(isa)
+    if not rate:
+        return []
+    order = [i for i in ("scalar", "avx2", "avx512", "neon") if i in isas]
+    head = "| op | format | rounding | size | " + " | ".join(order) + \
+        " | best / scalar | best bytes/s vs memcpy |"
+    lines = ["", "## Array conversions per ISA (items/s)", "", head,
+             "| --- | --- | --- | --- | " + " | ".join("---:" for _ in order) + " | ---: | ---: |"]
+    for key, by_isa in rate.items():
+        best = max(by_isa, key=lambda i: by_isa[i])
+        ratio = (f"{by_isa[best] / by_isa['scalar']:.0f}x"
+                 if by_isa.get("scalar") else "–")
+        mem = memcpy_bps.get(key[3])
+        share = f"{100 * bps[key][best] / mem:.0f}%" if mem else "–"
+        cells = " | ".join(si(by_isa.get(i), "/s") if i in by_isa else "–" for i in order)
+        lines.append(f"| {key[0]} | {key[1]} | {key[2]} | {key[3]} | {cells} | {ratio} | {share} |")
+    return lines
 
 
 def plot(json_path: Path, png_path: Path) -> int:

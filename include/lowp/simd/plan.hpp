@@ -90,8 +90,8 @@ encode_plan<Fmt> make_encode_plan(const conversion_policy& policy, std::uint64_t
     // Unsigned formats convert non-negatives only on the arithmetic path (step 4 folds the
     // sign away), so their overflow/underflow codes are those of a positive value.
     const bool arith_neg = neg && is_signed(f);
-    p.overflow[s] = static_cast<std::uint32_t>(detail::overflow_code(f, policy, arith_neg));
-    p.underflow[s] = static_cast<std::uint32_t>(detail::underflow_code(f, arith_neg));
+    p.overflow[s] = static_cast<std::uint32_t>(lowp::detail::overflow_code(f, policy, arith_neg));
+    p.underflow[s] = static_cast<std::uint32_t>(lowp::detail::underflow_code(f, arith_neg));
     unpacked u;
     u.negative = neg;
     u.cls = value_class::zero;
@@ -103,7 +103,7 @@ encode_plan<Fmt> make_encode_plan(const conversion_policy& policy, std::uint64_t
   }
   p.negative_is_magnitude = is_signed(f) || policy.negative == negative_substitute::magnitude;
   p.negative_number = static_cast<std::uint32_t>(pack(f, unpack(-1.0f), policy));
-  p.key = detail::counter_key(seed);
+  p.key = lowp::detail::counter_key(seed);
   p.first_index = first_index;
   p.random_count = random_count < 1 ? 1u : (random_count > 32 ? 32u : random_count);
   return p;
