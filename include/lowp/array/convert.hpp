@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "lowp/block/packing.hpp"
 #include "lowp/codec/float_codec.hpp"
 #include "lowp/core/policy.hpp"
 #include "lowp/core/span.hpp"
@@ -124,72 +125,6 @@ void encode_runtime(const float* in, storage_t<Fmt>* out, std::size_t count,
   }
 }
 
-/// Packs `count` codes (one per byte, low `bits` bits used) into a little-endian bit stream.
-/// `count` is a multiple of 8 or the stream's last piece.
-inline void pack_codes(const std::uint8_t* codes, std::size_t count, int bits,
-                       std::uint8_t* out) noexcept {
-  const std::uint32_t mask = (1u << bits) - 1u;
-  std::size_t i = 0;
-  if (bits == 4) {
-    for (; i + 2 <= count; i += 2)
-      out[i / 2] = static_cast<std::uint8_t>((codes[i] & mask) | ((codes[i + 1] & mask) << 4));
-  } else if (bits == 6) {
-    for (; i + 4 <= count; i += 4) {
-      const std::uint32_t w = (codes[i] & mask) | ((codes[i + 1] & mask) << 6) |
-                              ((codes[i + 2] & mask) << 12) | ((codes[i + 3] & mask) << 18);
-      std::uint8_t* o = out + i / 4 * 3;
-      o[0] = static_cast<std::uint8_t>(w);
-      o[1] = static_cast<std::uint8_t>(w >> 8);
-      o[2] = static_cast<std::uint8_t>(w >> 16);
-    }
-  }
-  // Everything else (and any remainder): bit by bit through a 64-bit accumulator.
-  std::size_t bit = i * static_cast<std::size_t>(bits);
-  std::uint64_t acc = 0;
-  int have = 0;
-  std::size_t byte = bit / 8;
-  for (; i < count; ++i) {
-    acc |= static_cast<std::uint64_t>(codes[i] & mask) << have;
-    have += bits;
-    while (have >= 8) {
-      out[byte++] = static_cast<std::uint8_t>(acc);
-      acc >>= 8;
-      have -= 8;
-    }
-  }
-  if (have > 0) out[byte] = static_cast<std::uint8_t>(acc);
-}
-
-/// Unpacks `count` codes of `bits` bits from a little-endian bit stream, one per byte.
-inline void unpack_codes(const std::uint8_t* in, std::size_t count, int bits,
-                         std::uint8_t* codes) noexcept {
-  const std::uint32_t mask = (1u << bits) - 1u;
-  std::size_t i = 0;
-  if (bits == 4) {
-    for (; i + 2 <= count; i += 2) {
-      codes[i] = static_cast<std::uint8_t>(in[i / 2] & 0xFu);
-      codes[i + 1] = static_cast<std::uint8_t>(in[i / 2] >> 4);
-    }
-  } else if (bits == 6) {
-    for (; i + 4 <= count; i += 4) {
-      const std::uint8_t* b = in + i / 4 * 3;
-      const std::uint32_t w = b[0] | (std::uint32_t{b[1]} << 8) | (std::uint32_t{b[2]} << 16);
-      codes[i] = static_cast<std::uint8_t>(w & mask);
-      codes[i + 1] = static_cast<std::uint8_t>((w >> 6) & mask);
-      codes[i + 2] = static_cast<std::uint8_t>((w >> 12) & mask);
-      codes[i + 3] = static_cast<std::uint8_t>((w >> 18) & mask);
-    }
-  }
-  std::size_t bit = i * static_cast<std::size_t>(bits);
-  for (; i < count; ++i, bit += static_cast<std::size_t>(bits)) {
-    const std::size_t byte = bit / 8;
-    const int at = static_cast<int>(bit % 8);
-    std::uint32_t w = in[byte] >> at;
-    if (at + bits > 8) w |= static_cast<std::uint32_t>(in[byte + 1]) << (8 - at);
-    codes[i] = static_cast<std::uint8_t>(w & mask);
-  }
-}
-
 /// Elements per chunk of the packed conversions (a multiple of 8: chunks start on bytes).
 inline constexpr std::size_t packed_chunk = 2048;
 
@@ -212,7 +147,7 @@ void quantize_packed_span(span<const float> in, span<std::uint8_t> out,
     const auto plan =
         simd::make_encode_plan<Fmt>(policy, opt.seed, opt.random_count, opt.first_index + at);
     encode_runtime<Fmt>(in.data() + at, codes, n, plan);
-    pack_codes(codes, n, bits, out.data() + packed_bytes<Fmt>(at));
+    blocks::detail::pack_codes(codes, n, bits, out.data() + packed_bytes<Fmt>(at));
   }
 }
 
@@ -224,7 +159,7 @@ void dequantize_packed_span(span<const std::uint8_t> in, span<float> out, nan_de
   const simd::isa which = simd::active_isa();
   for (std::size_t at = begin; at < end; at += packed_chunk) {
     const std::size_t n = std::min(packed_chunk, end - at);
-    unpack_codes(in.data() + packed_bytes<Fmt>(at), n, bits, codes);
+    blocks::detail::unpack_codes(in.data() + packed_bytes<Fmt>(at), n, bits, codes);
     simd::decode_f32<Fmt>(which, codes, out.data() + at, n, how);
   }
 }

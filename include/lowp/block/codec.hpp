@@ -1,168 +1,20 @@
 /// \file codec.hpp
-/// The scalar reference block codec: quantize arrays into packed struct-of-arrays storage,
-/// dequantize them, and fake-quantize (both at once). SIMD kernels only accelerate this.
+/// The block codec: quantize arrays into packed struct-of-arrays storage, dequantize them, and
+/// fake-quantize (both at once). The loops run the active ISA's kernels (simd/block_dispatch.hpp),
+/// which reproduce the scalar reference (block/reference.hpp) bit for bit.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
-#include "lowp/block/block_format.hpp"
-#include "lowp/block/element.hpp"
-#include "lowp/block/packing.hpp"
-#include "lowp/block/scale_rules.hpp"
-#include "lowp/core/random.hpp"
-#include "lowp/core/span.hpp"
+#include "lowp/block/reference.hpp"
+#include "lowp/simd/block_dispatch.hpp"
 
 namespace lowp {
 namespace blocks {
-
-/// What happens to an array whose length is not a multiple of the block size.
-enum class tail_rule : std::uint8_t {
-  pad_zero,  ///< the last block is completed with zeros (they never change amax), as
-             ///< microxcaling pads; dequantize writes only the real elements
-  reject,    ///< std::invalid_argument (torchao and ggml require whole blocks)
-};
-
-/// Per-call options of the block codec (the element rounding and scale rule are template
-/// parameters).
-struct block_options {
-  std::uint64_t seed = 0;             ///< stochastic rounding: element i uses counter_bits(seed, i)
-  unsigned random_count = 32;         ///< stochastic rounding: random bits per element (1..32)
-  zero_sign zeros = zero_sign::keep;  ///< sign of elements that round to zero
-  nonfinite specials = nonfinite::nan_scale;             ///< NaN / inf inside a block
-  nan_substitute no_nan = nan_substitute::max_positive;  ///< NaN elements in FP6/FP4
-  tail_rule tail = tail_rule::pad_zero;                  ///< incomplete last block
-  /// Two-level formats: the tensor amax to derive the tensor scale from (a calibrated value);
-  /// when empty, the amax of the input.
-  std::optional<float> tensor_amax;
-};
-
-namespace profiles {
-/// microxcaling's C++ path (quantize_mx_cpp): FLOOR scale from the exponent bits, every zero
-/// element +0. Element rounding: rounding::nearest_away for its 'nearest', nearest_even for
-/// 'even'.
-inline constexpr block_options microxcaling_cpp{0,
-                                                32,
-                                                zero_sign::positive,
-                                                nonfinite::nan_scale,
-                                                nan_substitute::max_positive,
-                                                tail_rule::pad_zero,
-                                                std::nullopt};
-/// microxcaling's PyTorch path, elements only: -0 for non-zero negatives that round to zero,
-/// +0 for +-0 inputs. Its scale comes from a float32 log2 (scale_log2f), which is one too large
-/// just below powers of two (formats-reference D-14).
-inline constexpr block_options microxcaling_pytorch{0,
-                                                    32,
-                                                    zero_sign::from_nonzero,
-                                                    nonfinite::nan_scale,
-                                                    nan_substitute::max_positive,
-                                                    tail_rule::pad_zero,
-                                                    std::nullopt};
-}  // namespace profiles
-
-/// Quantized data of a block format, struct-of-arrays.
-template <class Block>
-struct block_tensor {
-  std::size_t size = 0;                               ///< number of real elements
-  std::vector<std::uint8_t> elements;                 ///< packed, Block::block_bytes per block
-  std::vector<typename Block::scale_storage> scales;  ///< one scale code per block
-  tensor_scale_state tensor;                          ///< tensor scale (two-level formats)
-  /// Number of blocks.
-  std::size_t blocks() const noexcept { return scales.size(); }
-  /// Element code i (unpacked from its block).
-  std::uint32_t code(std::size_t i) const noexcept {
-    return detail::get_element(elements.data() + (i / Block::block_size) * Block::block_bytes,
-                               Block::block_size, i % Block::block_size, Block::element_bits,
-                               Block::order);
-  }
-};
-
-/// Number of blocks that hold n elements (the last one possibly padded).
-template <class Block>
-constexpr std::size_t block_count(std::size_t n) noexcept {
-  return n / Block::block_size + (n % Block::block_size != 0 ? 1 : 0);
-}
-
-namespace detail {
-
-template <class Block, rounding R>
-constexpr void check_rounding() noexcept {
-  static_assert(
-      !std::is_same_v<typename Block::scale_rule, ggml_q4_0_scale> || R == rounding::toward_zero,
-      "lowp: ggml Q4_0 has one element rule (truncation of fp32(x * id) + 8.5); use "
-      "the default rounding or another block format");
-}
-
-inline std::string block_where(std::size_t b) { return "block " + std::to_string(b); }
-
-template <class Block>
-void check_sizes(std::size_t n, std::size_t element_bytes, std::size_t scale_count,
-                 tail_rule tail) {
-  if (tail == tail_rule::reject && n % Block::block_size != 0)
-    throw std::invalid_argument("lowp: " + std::to_string(n) +
-                                " values are not a whole number of blocks of " +
-                                std::to_string(Block::block_size) + " (tail_rule::reject)");
-  const std::size_t blocks = block_count<Block>(n);
-  if (element_bytes != blocks * Block::block_bytes)
-    throw std::invalid_argument("lowp: " + std::to_string(n) + " values need " +
-                                std::to_string(blocks * Block::block_bytes) +
-                                " element bytes, got " + std::to_string(element_bytes));
-  if (scale_count != blocks)
-    throw std::invalid_argument("lowp: " + std::to_string(n) + " values need " +
-                                std::to_string(blocks) + " scales, got " +
-                                std::to_string(scale_count));
-}
-
-/// Largest |x| of an array (NaN if any NaN) for the tensor scale.
-inline float array_amax(span<const float> in) noexcept {
-  return gather_stats(in.data(), in.size()).amax;
-}
-
-template <class Block>
-tensor_scale_state tensor_state(span<const float> in, const block_options& o) {
-  if (!Block::two_level) return {};
-  const float amax = o.tensor_amax ? *o.tensor_amax : array_amax(in);
-  return Block::scale_rule::template tensor<Block>(amax);
-}
-
-/// Encodes one block of `count` (<= block size) values at global index `first` under a
-/// chosen scale; the rest of the block is padding (zeros).
-template <class Block, rounding R>
-void encode_block(const float* x, std::size_t count, std::size_t first, const scale_plan& p,
-                  const block_options& o, std::uint8_t* bytes) {
-  const element_policy e{R, o.zeros, o.no_nan};
-  for (std::size_t i = 0; i < Block::block_size; ++i) {
-    const float v = i < count ? x[i] : 0.0f;
-    const random_bits rb = R == rounding::stochastic
-                               ? counter_random_bits(o.seed, first + i, o.random_count)
-                               : random_bits{};
-    put_element(bytes, Block::block_size, i, Block::scale_rule::template encode<Block>(v, p, e, rb),
-                Block::element_bits, Block::order);
-  }
-}
-
-/// Chooses a block's scale with its rule, stores it, and encodes the block.
-template <class Block, rounding R>
-void quantize_block(const float* x, std::size_t count, std::size_t first, const block_stats& st,
-                    const tensor_scale_state& t, const block_options& o, std::uint8_t* bytes,
-                    typename Block::scale_storage& scale) {
-  const scale_plan p = Block::scale_rule::template plan<Block>(st, t, rule_options{o.specials});
-  scale = static_cast<typename Block::scale_storage>(p.code);
-  encode_block<Block, R>(x, count, first, p, o, bytes);
-}
-
-template <class Block>
-void check_finite(const block_stats& st, std::size_t b) {
-  if (Block::scale_rule::finite_only && (st.has_nan || st.has_inf))
-    throw std::domain_error("lowp: " + block_where(b) +
-                            " holds NaN or inf, which this block format cannot represent");
-}
-
-}  // namespace detail
 
 /// Quantizes `in` into caller-provided storage: `elements` holds block_count(n) *
 /// Block::block_bytes bytes, `scales` block_count(n) codes. Returns the tensor scale (all ones
@@ -175,16 +27,13 @@ tensor_scale_state quantize(span<const float> in, span<std::uint8_t> elements,
                             const block_options& o = {}) {
   detail::check_rounding<Block, R>();
   detail::check_sizes<Block>(in.size(), elements.size(), scales.size(), o.tail);
-  const tensor_scale_state t = detail::tensor_state<Block>(in, o);
-  const std::size_t n = in.size();
-  for (std::size_t b = 0; b < scales.size(); ++b) {
-    const std::size_t first = b * Block::block_size;
-    const std::size_t count = n - first < Block::block_size ? n - first : Block::block_size;
-    const block_stats st = gather_stats(in.data() + first, count);
-    detail::check_finite<Block>(st, b);
-    detail::quantize_block<Block, R>(in.data() + first, count, first, st, t, o,
-                                     elements.data() + b * Block::block_bytes, scales[b]);
-  }
+  const simd::isa which = simd::active_isa();
+  tensor_scale_state t;
+  if constexpr (Block::two_level)
+    t = Block::scale_rule::template tensor<Block>(
+        o.tensor_amax ? *o.tensor_amax : simd::array_amax(which, in.data(), in.size()));
+  simd::quantize_blocks<Block, R>(which, in.data(), in.size(), elements.data(), scales.data(), t,
+                                  o);
   return t;
 }
 
@@ -243,14 +92,8 @@ template <class Block>
 void dequantize(span<const std::uint8_t> elements, span<const typename Block::scale_storage> scales,
                 const tensor_scale_state& t, span<float> out) {
   detail::check_sizes<Block>(out.size(), elements.size(), scales.size(), tail_rule::pad_zero);
-  using rule = typename Block::scale_rule;
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    const std::size_t b = i / Block::block_size;
-    const std::uint32_t code =
-        detail::get_element(elements.data() + b * Block::block_bytes, Block::block_size,
-                            i % Block::block_size, Block::element_bits, Block::order);
-    out[i] = rule::template decode<Block>(code, scales[b], t);
-  }
+  simd::dequantize_blocks<Block>(simd::active_isa(), elements.data(), scales.data(), t, out.data(),
+                                 out.size());
 }
 
 /// Dequantizes a block_tensor into `out`, which must hold q.size values.

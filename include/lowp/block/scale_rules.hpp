@@ -481,9 +481,11 @@ struct ggml_q4_0_scale : detail::ggml_int_rule_base {
     constexpr std::uint32_t top = (std::uint32_t{1} << B::element_bits) - 1u;
     constexpr auto offset = static_cast<float>(std::uint32_t{1} << (B::element_bits - 1));
     const float t = fp32::add(fp32::mul(x, p.factor), fp32::add(offset, 0.5f));
-    // t lies in [0, 2^bits + 0.5] for finite blocks: truncate toward zero, clamp to the top.
-    const auto q = t > 0.0f ? static_cast<std::uint32_t>(t) : 0u;
-    return q > top ? top : q;
+    // t lies in [0, 2^bits + 0.5] for blocks of normal numbers: truncate toward zero, clamp
+    // to the top. A float32-subnormal maximum can make id infinite, so t may be +inf (clamped
+    // to the top) or NaN (0 for a zero element); ggml's integer cast is undefined there.
+    if (!(t > 0.0f)) return 0u;
+    return t >= static_cast<float>(top) ? top : static_cast<std::uint32_t>(t);
   }
 };
 

@@ -128,6 +128,49 @@ LOWP_AVX2_FN vu32 int_to_float_bits(vu32 v) {
   return _mm256_castps_si256(_mm256_cvtepi32_ps(v));
 }
 
+/// IEEE float32 product, quotient and sum of bit patterns (round to nearest even; the kernels
+/// assume the default MXCSR: no flush-to-zero, no denormals-are-zero).
+LOWP_AVX2_FN vu32 fmul(vu32 a, vu32 b) {
+  return _mm256_castps_si256(_mm256_mul_ps(_mm256_castsi256_ps(a), _mm256_castsi256_ps(b)));
+}
+LOWP_AVX2_FN vu32 fdiv(vu32 a, vu32 b) {
+  return _mm256_castps_si256(_mm256_div_ps(_mm256_castsi256_ps(a), _mm256_castsi256_ps(b)));
+}
+LOWP_AVX2_FN vu32 fadd(vu32 a, vu32 b) {
+  return _mm256_castps_si256(_mm256_add_ps(_mm256_castsi256_ps(a), _mm256_castsi256_ps(b)));
+}
+/// The largest lane (unsigned).
+LOWP_AVX2_FN std::uint32_t reduce_max_u(vu32 v) {
+  __m128i m = _mm_max_epu32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+  m = _mm_max_epu32(m, _mm_shuffle_epi32(m, 0x4E));
+  m = _mm_max_epu32(m, _mm_shuffle_epi32(m, 0xB1));
+  return static_cast<std::uint32_t>(_mm_cvtsi128_si32(m));
+}
+/// Lanes (0, 2, 4, ...) of a then b, and lanes (1, 3, 5, ...) of a then b.
+LOWP_AVX2_FN void deinterleave(vu32 a, vu32 b, vu32& even, vu32& odd) {
+  const __m256 fa = _mm256_castsi256_ps(a);
+  const __m256 fb = _mm256_castsi256_ps(b);
+  // In-lane shuffles give (a0 a2 b0 b2 | a4 a6 b4 b6); the 64-bit permute restores order.
+  even = _mm256_permute4x64_epi64(_mm256_castps_si256(_mm256_shuffle_ps(fa, fb, 0x88)), 0xD8);
+  odd = _mm256_permute4x64_epi64(_mm256_castps_si256(_mm256_shuffle_ps(fa, fb, 0xDD)), 0xD8);
+}
+/// The inverse of deinterleave: lo = (e0, o0, e1, o1, ...), hi = the second half.
+LOWP_AVX2_FN void interleave(vu32 even, vu32 odd, vu32& lo, vu32& hi) {
+  const __m256i l = _mm256_unpacklo_epi32(even, odd);  // e0 o0 e1 o1 | e4 o4 e5 o5
+  const __m256i h = _mm256_unpackhi_epi32(even, odd);  // e2 o2 e3 o3 | e6 o6 e7 o7
+  lo = _mm256_permute2x128_si256(l, h, 0x20);
+  hi = _mm256_permute2x128_si256(l, h, 0x31);
+}
+/// table[idx] per lane for idx < 16 (two register lookups).
+LOWP_AVX2_FN vu32 lookup16(const std::uint32_t* table, vu32 idx) {
+  const __m256i t0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(table));
+  const __m256i t1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(table + 8));
+  const __m256i high = _mm256_slli_epi32(idx, 28);  // bit 3 into the sign bit
+  return _mm256_castps_si256(_mm256_blendv_ps(
+      _mm256_castsi256_ps(_mm256_permutevar8x32_epi32(t0, idx)),
+      _mm256_castsi256_ps(_mm256_permutevar8x32_epi32(t1, idx)), _mm256_castsi256_ps(high)));
+}
+
 /// Not available: the float-add path needs per-instruction rounding (AVX-512).
 template <rounding R>
 vu32 fadd_round(vu32 a, vu32 b);

@@ -124,6 +124,40 @@ LOWP_AVX512_FN vu32 int_to_float_bits(vu32 v) {
   return _mm512_castps_si512(_mm512_cvtepi32_ps(v));
 }
 
+/// IEEE float32 product, quotient and sum of bit patterns (round to nearest even; the kernels
+/// assume the default MXCSR: no flush-to-zero, no denormals-are-zero).
+LOWP_AVX512_FN vu32 fmul(vu32 a, vu32 b) {
+  return _mm512_castps_si512(_mm512_mul_ps(_mm512_castsi512_ps(a), _mm512_castsi512_ps(b)));
+}
+LOWP_AVX512_FN vu32 fdiv(vu32 a, vu32 b) {
+  return _mm512_castps_si512(_mm512_div_ps(_mm512_castsi512_ps(a), _mm512_castsi512_ps(b)));
+}
+LOWP_AVX512_FN vu32 fadd(vu32 a, vu32 b) {
+  return _mm512_castps_si512(_mm512_add_ps(_mm512_castsi512_ps(a), _mm512_castsi512_ps(b)));
+}
+/// The largest lane (unsigned).
+LOWP_AVX512_FN std::uint32_t reduce_max_u(vu32 v) {
+  return static_cast<std::uint32_t>(_mm512_reduce_max_epu32(v));
+}
+/// Lanes (0, 2, 4, ...) of a then b, and lanes (1, 3, 5, ...) of a then b.
+LOWP_AVX512_FN void deinterleave(vu32 a, vu32 b, vu32& even, vu32& odd) {
+  const __m512i ie = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+  const __m512i io = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1);
+  even = _mm512_permutex2var_epi32(a, ie, b);
+  odd = _mm512_permutex2var_epi32(a, io, b);
+}
+/// The inverse of deinterleave: lo = (e0, o0, e1, o1, ...), hi = the second half.
+LOWP_AVX512_FN void interleave(vu32 even, vu32 odd, vu32& lo, vu32& hi) {
+  const __m512i il = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+  const __m512i ih = _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8);
+  lo = _mm512_permutex2var_epi32(even, il, odd);
+  hi = _mm512_permutex2var_epi32(even, ih, odd);
+}
+/// table[idx] per lane for idx < 16 (one register lookup).
+LOWP_AVX512_FN vu32 lookup16(const std::uint32_t* table, vu32 idx) {
+  return _mm512_permutexvar_epi32(idx, _mm512_loadu_si512(table));
+}
+
 /// Float addition of two bit patterns, rounded by R (one of the four IEEE directed/nearest
 /// modes), independent of MXCSR.
 template <rounding R>

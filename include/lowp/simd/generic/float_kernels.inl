@@ -67,12 +67,12 @@ LOWP_SIMD_FN vu32 round_shift(vu32 a, vmask negative, vu32 rnd, vu32 rshift) {
 }
 
 /// Steps 5-6 by integer arithmetic, every rounding mode: n = |x| / quantum rounded once (the
-/// significand, implicit bit included) and c = the quantum's binade. `negative` is the sign the
+/// significand, implicit bit included) and c = the quantum's binade. The grid T gives M and
+/// first_binade (encode_traits of a format, or an integer grid). `negative` is the sign the
 /// directed modes see; rnd/rmask/rshift carry stochastic rounding's bits.
-template <class Fmt, rounding R>
+template <class T, rounding R>
 LOWP_SIMD_FN void round_integer(vu32 a, vmask negative, vu32 rnd, vu32 rmask, vu32 rshift, vu32& n,
                                 vu32& c) {
-  using T = encode_traits<Fmt>;
   const vu32 ef = shr<23>(a);
   c = max_u(ef, splat(T::first_binade));
   // Step 5: s = bits of the 24-bit significand below the quantum (at most 64 matter).
@@ -162,7 +162,7 @@ LOWP_SIMD_FN vu32 encode_vector(vu32 u, const encode_plan<Fmt>& p, vu32 rnd, vu3
     if constexpr (T::fp_magic && has_embedded_rounding && fpu_rounding(R)) {
       round_fp<Fmt, R>(a, T::sign != 0 ? and_(u, splat(0x80000000u)) : zero(), n, c);
     } else {
-      round_integer<Fmt, R>(a, negative_eff, rnd, rmask, rshift, n, c);
+      round_integer<encode_traits<Fmt>, R>(a, negative_eff, rnd, rmask, rshift, n, c);
     }
     // Step 7: magnitude code; a carry out of the significand moves into the next binade.
     mag = sub(add(shl<T::M>(c), n), splat(T::code_offset));

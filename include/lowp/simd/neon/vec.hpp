@@ -173,6 +173,42 @@ LOWP_NEON_FN vu32 lookup256(const std::uint32_t* table, vu32 idx) {
 /// The float32 bits of each lane's value as an integer (exact below 2^24).
 LOWP_NEON_FN vu32 int_to_float_bits(vu32 v) { return vreinterpretq_u32_f32(vcvtq_f32_u32(v)); }
 
+/// IEEE float32 product, quotient and sum of bit patterns (round to nearest even; AArch64's
+/// default FPCR: no flush-to-zero).
+LOWP_NEON_FN vu32 fmul(vu32 a, vu32 b) {
+  return vreinterpretq_u32_f32(vmulq_f32(vreinterpretq_f32_u32(a), vreinterpretq_f32_u32(b)));
+}
+LOWP_NEON_FN vu32 fdiv(vu32 a, vu32 b) {
+  return vreinterpretq_u32_f32(vdivq_f32(vreinterpretq_f32_u32(a), vreinterpretq_f32_u32(b)));
+}
+LOWP_NEON_FN vu32 fadd(vu32 a, vu32 b) {
+  return vreinterpretq_u32_f32(vaddq_f32(vreinterpretq_f32_u32(a), vreinterpretq_f32_u32(b)));
+}
+/// The largest lane (unsigned).
+LOWP_NEON_FN std::uint32_t reduce_max_u(vu32 v) { return vmaxvq_u32(v); }
+/// Lanes (0, 2, 4, ...) of a then b, and lanes (1, 3, 5, ...) of a then b.
+LOWP_NEON_FN void deinterleave(vu32 a, vu32 b, vu32& even, vu32& odd) {
+  even = vuzp1q_u32(a, b);
+  odd = vuzp2q_u32(a, b);
+}
+/// The inverse of deinterleave: lo = (e0, o0, e1, o1), hi = (e2, o2, e3, o3).
+LOWP_NEON_FN void interleave(vu32 even, vu32 odd, vu32& lo, vu32& hi) {
+  lo = vzip1q_u32(even, odd);
+  hi = vzip2q_u32(even, odd);
+}
+/// table[idx] per lane for idx < 16 (a 64-byte table lookup on bytes).
+LOWP_NEON_FN vu32 lookup16(const std::uint32_t* table, vu32 idx) {
+  uint8x16x4_t t;
+  t.val[0] = vld1q_u8(reinterpret_cast<const std::uint8_t*>(table));
+  t.val[1] = vld1q_u8(reinterpret_cast<const std::uint8_t*>(table) + 16);
+  t.val[2] = vld1q_u8(reinterpret_cast<const std::uint8_t*>(table) + 32);
+  t.val[3] = vld1q_u8(reinterpret_cast<const std::uint8_t*>(table) + 48);
+  // Byte k of lane j reads table byte 4 * idx_j + k.
+  const uint32x4_t base = vmulq_n_u32(idx, 0x04040404u);
+  const uint8x16_t bytes = vaddq_u8(vreinterpretq_u8_u32(base), vreinterpretq_u8_u32(vdupq_n_u32(0x03020100u)));
+  return vreinterpretq_u32_u8(vqtbl4q_u8(t, bytes));
+}
+
 /// Not available: the float-add path needs per-instruction rounding (AVX-512).
 template <rounding R>
 vu32 fadd_round(vu32 a, vu32 b);

@@ -1,0 +1,419 @@
+// block_kernels.inl: the block-format kernels (MX, NVFP4, BFP, ggml), written once over the
+// lane operations of an ISA. No include guard: simd/<isa>/block_kernels.hpp includes it inside
+// namespace lowp::simd::<isa>, after float_kernels.inl, with LOWP_SIMD_FN / LOWP_SIMD_KERNEL
+// defined as there.
+//
+// The scalar reference (block/reference.hpp) is the specification. A kernel walks groups of
+// `lanes` blocks: (1) each block's largest |x|, (2) the group's scales in one vector, by the
+// rule's formula in float32 lane arithmetic (blocks the formula does not cover - subnormal
+// or non-finite maxima, the log2f rules - take the scalar rule's plan), (3) each block's
+// elements, divided by the scale in float32 and rounded by the float kernels' encoders.
+
+/// float32 bits of 2^-s for a power-of-two scale exponent s in [-127, 127].
+LOWP_SIMD_FN vu32 pow2_neg_bits(vu32 biased_neg) {
+  // biased_neg = 127 - s in [0, 254]: a normal power of two, or 2^-127 (a float32 subnormal).
+  return select(eq(biased_neg, zero()), splat(0x400000u), shl<23>(biased_neg));
+}
+
+/// Largest |x| bits of `count` (a multiple of lanes) floats; NaN shows as > 0x7F800000.
+LOWP_SIMD_FN std::uint32_t amax_bits(const float* x, std::size_t count) {
+  vu32 m = zero();
+  for (std::size_t k = 0; k < count; k += lanes)
+    m = max_u(m, and_(load_f32(x + k), splat(0x7FFFFFFFu)));
+  return reduce_max_u(m);
+}
+
+/// The largest |x| of an array, NaN if it holds one (blocks::gather_stats(...).amax).
+LOWP_SIMD_KERNEL float array_amax(const float* x, std::size_t n) {
+  std::size_t i = 0;
+  vu32 m = zero();
+  for (; i + lanes <= n; i += lanes) m = max_u(m, and_(load_f32(x + i), splat(0x7FFFFFFFu)));
+  std::uint32_t r = reduce_max_u(m);
+  for (; i < n; ++i) {
+    const std::uint32_t a = bit_cast<std::uint32_t>(x[i]) & 0x7FFFFFFFu;
+    r = a > r ? a : r;
+  }
+  return bit_cast<float>(r > 0x7F800000u ? 0x7FC00000u : r);
+}
+
+/// Scales of `lanes` blocks from their maxima (amax bits; smax: the signed maximum, Q4_0).
+/// Returns the lanes whose plan must come from the scalar rule.
+template <class B>
+LOWP_SIMD_FN vmask plan_lanes(vu32 amax, vu32 smax, const block_encode_plan<B>& p, vu32& code,
+                              vu32& factor) {
+  using T = block_traits<B>;
+  using E = typename T::et;
+  constexpr block_rule_kind kind = T::kind;
+  const vu32 ef = shr<23>(amax);
+  // Subnormal, infinite and NaN maxima go to the scalar rule (rare; zero blocks stay here).
+  const vmask odd_max = mask_andnot(mask_or(eq(ef, zero()), eq(ef, splat(255))), eq(amax, zero()));
+  if constexpr (is_pow2_kind(kind)) {
+    if constexpr (kind == block_rule_kind::pow2_scalar) {
+      code = zero();
+      factor = zero();
+      return eq(amax, amax);  // every lane
+    } else {
+      // e = the unclamped scale exponent + off (off keeps every lane non-negative).
+      constexpr std::uint32_t off = 512;
+      constexpr auto base = static_cast<std::uint32_t>(static_cast<int>(off) - 127 - E::emax);
+      vu32 e;
+      if constexpr (kind == block_rule_kind::pow2_floor) {
+        e = add(ef, splat(base));
+      } else if constexpr (kind == block_rule_kind::pow2_ceil) {
+        e = inc_if(ne(and_(amax, splat(0x7FFFFFu)), zero()), add(ef, splat(base)));
+      } else if constexpr (kind == block_rule_kind::pow2_even) {
+        e = add(shr<23>(add(amax, splat(std::uint32_t{1} << (22 - E::mantissa_bits)))),
+                splat(base));
+      } else {  // rceil: E8M0 of fp32(amax * fp32(1 / max_elem)), rounded up
+        const vu32 d = fmul(amax, splat(bit_cast<std::uint32_t>(p.per_block)));
+        const vu32 df = shr<23>(d);
+        const vu32 dm = and_(d, splat(0x7FFFFFu));
+        const vu32 c_sub = select(gt_u(dm, splat(0x400000u)), splat(1), zero());
+        const vu32 c = select(eq(df, zero()), c_sub, inc_if(ne(dm, zero()), df));
+        e = add(c, splat(off - 127));
+      }
+      constexpr auto lo = static_cast<std::uint32_t>(T::s_min + static_cast<int>(off));
+      constexpr auto hi = static_cast<std::uint32_t>(T::s_max + static_cast<int>(off));
+      e = select(eq(amax, zero()), splat(lo), min_u(max_u(e, splat(lo)), splat(hi)));
+      code = sub(e, splat(off - static_cast<std::uint32_t>(T::scale_bias)));
+      factor = pow2_neg_bits(sub(splat(127 + off), e));
+      return odd_max;
+    }
+  } else {
+    const std::uint32_t* scale_table = scale_value_table<B>().data();
+    constexpr auto one = bit_cast<std::uint32_t>(1.0f);
+    constexpr auto flt_max = bit_cast<std::uint32_t>(std::numeric_limits<float>::max());
+    using S = typename B::scale_format;
+    if constexpr (kind == block_rule_kind::nvfp4_te) {
+      const vu32 v = fmul(amax, splat(bit_cast<std::uint32_t>(p.per_block)));
+      code = encode_vector<S, rounding::nearest_even>(v, p.scale, zero(), zero(), zero());
+      const float s_dec = B::two_level ? p.tensor.decode : 1.0f;
+      const vu32 m = fdiv(splat(one), fmul(lookup256(scale_table, code),
+                                           splat(bit_cast<std::uint32_t>(s_dec))));
+      factor = select(gt_u(m, splat(flt_max)), splat(flt_max), m);  // fminf; NaN -> FLT_MAX
+      return odd_max;
+    } else if constexpr (kind == block_rule_kind::nvfp4_torchao) {
+      constexpr float_format sf = T::sf;
+      constexpr auto lo = bit_cast<std::uint32_t>(static_cast<float>(min_normal(sf)));
+      constexpr auto hi = bit_cast<std::uint32_t>(static_cast<float>(max_finite(sf)));
+      constexpr auto elem_max = bit_cast<std::uint32_t>(static_cast<float>(E::max_value));
+      vu32 bs = fdiv(amax, splat(elem_max));
+      if constexpr (B::two_level) bs = fdiv(bs, splat(bit_cast<std::uint32_t>(p.tensor.encode)));
+      // NaN or negative quotients (a negative tensor scale) take the scalar rule.
+      const vmask odd_bs = gt_u(bs, splat(0x7F800000u));
+      bs = min_u(max_u(bs, splat(lo)), splat(hi));
+      code = encode_vector<S, rounding::nearest_even>(bs, p.scale, zero(), zero(), zero());
+      const vu32 scale = lookup256(scale_table, code);
+      factor = B::two_level ? fmul(splat(bit_cast<std::uint32_t>(p.tensor.encode)), scale) : scale;
+      return mask_or(odd_max, odd_bs);
+    } else {  // ggml q8_0 / q4_0: d = m / divisor in the scale format, factor fp32(1 / d)
+      vu32 d;
+      if constexpr (kind == block_rule_kind::ggml_q8_0) {
+        d = fdiv(amax, splat(bit_cast<std::uint32_t>(static_cast<float>(E::n_max))));
+      } else {
+        constexpr auto divisor = -static_cast<float>(std::uint32_t{1} << (B::element_bits - 1));
+        d = fdiv(smax, splat(bit_cast<std::uint32_t>(divisor)));
+      }
+      code = encode_vector<S, rounding::nearest_even>(d, p.scale, zero(), zero(), zero());
+      factor = select(eq(and_(d, splat(0x7FFFFFFFu)), zero()), zero(), fdiv(splat(one), d));
+      return odd_max;
+    }
+  }
+}
+
+/// The sign bit (in the element's sign position `sign`) of an element that rounds to zero,
+/// from the float32 quotient y (blocks::detail::zero_is_negative).
+LOWP_SIMD_FN vu32 zero_sign_bits(vu32 y, blocks::zero_sign z, std::uint32_t sign) {
+  const vmask negative = ne(and_(y, splat(0x80000000u)), zero());
+  switch (z) {
+    case blocks::zero_sign::keep:
+      return select(negative, splat(sign), zero());
+    case blocks::zero_sign::positive:
+      return zero();
+    case blocks::zero_sign::from_nonzero:
+      return select(mask_and(negative, ne(and_(y, splat(0x7FFFFFFFu)), zero())), splat(sign),
+                    zero());
+  }
+  return zero();
+}
+
+/// Element codes of one vector of a block: x divided by the block's scale (factor f) as the
+/// rule does, then rounded by the element's rule.
+template <class B, rounding R>
+LOWP_SIMD_FN vu32 encode_element_lanes(vu32 x, vu32 f, const block_encode_plan<B>& p, vu32 rnd,
+                                       vu32 rmask, vu32 rshift) {
+  using T = block_traits<B>;
+  using E = typename T::et;
+  constexpr block_rule_kind kind = T::kind;
+  const vu32 y = kind == block_rule_kind::nvfp4_torchao ? fdiv(x, f) : fmul(x, f);
+  if constexpr (kind == block_rule_kind::ggml_q4_0) {
+    // code = min(top, trunc(fp32(fp32(x * id) + 8.5))), 0 for t <= 0.
+    constexpr std::uint32_t top = (std::uint32_t{1} << B::element_bits) - 1u;
+    constexpr float half_up = static_cast<float>(std::uint32_t{1} << (B::element_bits - 1)) + 0.5f;
+    const vu32 t = fadd(y, splat(bit_cast<std::uint32_t>(half_up)));
+    const vu32 a = and_(t, splat(0x7FFFFFFFu));
+    vu32 n;
+    vu32 c;
+    round_integer<integer_grid<0>, rounding::toward_zero>(a, mask_none(), zero(), rmask, rshift, n,
+                                                          c);
+    n = select(gt_u(a, splat(0x4B7FFFFFu)), splat(top), min_u(n, splat(top)));  // >= 2^24
+    // t <= 0 and NaN (an infinite id times a zero element) give 0, as the reference.
+    return select(mask_or(mask_or(ne(t, a), eq(a, zero())), gt_u(a, splat(0x7F800000u))), zero(),
+                  n);
+  } else {
+    vu32 yr = y;
+    if constexpr (is_pow2_kind(kind) && (R == rounding::toward_positive ||
+                                         R == rounding::toward_negative || R == rounding::to_odd)) {
+      // x * 2^-s underflowed to zero in float32: the smallest float of x's sign rounds as the
+      // exact quotient would (both lie far below the element's smallest quantum).
+      const vmask lost =
+          mask_and(eq(and_(y, splat(0x7FFFFFFFu)), zero()), ne(and_(x, splat(0x7FFFFFFFu)), zero()));
+      yr = select(lost, or_(and_(x, splat(0x80000000u)), splat(1)), y);
+    }
+    const vu32 a = and_(yr, splat(0x7FFFFFFFu));
+    const vmask nan = gt_u(a, splat(0x7F800000u));
+    if constexpr (T::minifloat) {
+      constexpr float_format ef = descriptor_v<typename B::element>;
+      vu32 code = encode_vector<typename B::element, R>(yr, p.element, rnd, rmask, rshift);
+      if constexpr (has_negative_zero(ef)) {
+        const auto mag = static_cast<std::uint32_t>(all_ones_magnitude(ef));
+        const vmask zero_code = mask_andnot(eq(and_(code, splat(mag)), zero()), nan);
+        code = select(zero_code,
+                      zero_sign_bits(y, p.options.zeros, static_cast<std::uint32_t>(sign_mask(ef))),
+                      code);
+      }
+      return code;
+    } else {
+      using G = integer_grid<E::fraction_bits>;
+      constexpr std::uint32_t mask = (std::uint32_t{1} << E::bits) - 1u;
+      constexpr auto n_max = static_cast<std::uint32_t>(E::n_max);
+      constexpr auto neg_max = static_cast<std::uint32_t>(-E::n_min);
+      const vmask negative = ne(yr, a);
+      vu32 n;
+      vu32 c;
+      round_integer<G, R>(a, negative, rnd, rmask, rshift, n, c);
+      const vu32 limit = select(negative, splat(neg_max), splat(n_max));
+      const vmask big = gt_u(a, splat((static_cast<std::uint32_t>(G::first_binade) << 23) | 0x7FFFFFu));
+      n = select(mask_or(big, gt_u(n, limit)), limit, n);
+      vu32 code;
+      if constexpr (E::sign_magnitude) {
+        constexpr std::uint32_t sign_bit = std::uint32_t{1} << (E::bits - 1);
+        code = select(negative, or_(n, splat(sign_bit)), n);
+        code = select(eq(n, zero()), zero_sign_bits(y, p.options.zeros, sign_bit), code);
+      } else if constexpr (E::offset_binary) {
+        code = and_(select(negative, sub(splat(n_max + 1), n), add(n, splat(n_max + 1))),
+                    splat(mask));
+      } else {
+        code = select(negative, and_(sub(zero(), n), splat(mask)), n);
+      }
+      return select(nan, zero(), code);
+    }
+  }
+}
+
+/// Stores a block's element codes (one vector of codes per `lanes` elements) packed.
+template <class B>
+LOWP_SIMD_FN void store_block_codes(const vu32* codes, std::uint8_t* dst) {
+  constexpr std::size_t nv = B::block_size / lanes;
+  constexpr int bits = B::element_bits;
+  if constexpr (bits == 8) {
+    for (std::size_t k = 0; k < nv; ++k) store_u8(dst + k * lanes, codes[k]);
+  } else if constexpr (bits == 4 && nv % 2 == 0 &&
+                       B::order == blocks::element_order::split_halves) {
+    for (std::size_t k = 0; k < nv / 2; ++k)
+      store_u8(dst + k * lanes, or_(codes[k], shl<4>(codes[k + nv / 2])));
+  } else if constexpr (bits == 4 && nv % 2 == 0) {
+    for (std::size_t j = 0; j < nv / 2; ++j) {
+      vu32 even;
+      vu32 odd;
+      deinterleave(codes[2 * j], codes[2 * j + 1], even, odd);
+      store_u8(dst + j * lanes, or_(even, shl<4>(odd)));
+    }
+  } else {
+    alignas(64) std::uint8_t tmp[B::block_size];
+    for (std::size_t k = 0; k < nv; ++k) store_u8(tmp + k * lanes, codes[k]);
+    if constexpr (B::order == blocks::element_order::split_halves) {
+      for (std::size_t i = 0; i < B::block_size / 2; ++i)
+        dst[i] = static_cast<std::uint8_t>((tmp[i] & 0xFu) | (tmp[i + B::block_size / 2] << 4));
+    } else {
+      blocks::detail::pack_codes(tmp, B::block_size, bits, dst);
+    }
+  }
+}
+
+/// Encodes one block under its scale (factor bits f); the cursor stands at its first element.
+template <class B, rounding R>
+LOWP_SIMD_FN void encode_block_lanes(const float* x, std::uint32_t f, const block_encode_plan<B>& p,
+                                     lowp::detail::counter_cursor& cursor, vu32 rmask, vu32 rshift,
+                                     std::uint8_t* dst) {
+  constexpr std::size_t nv = B::block_size / lanes;
+  vu32 codes[nv];
+  const vu32 fv = splat(f);
+  for (std::size_t k = 0; k < nv; ++k) {
+    vu32 rnd = zero();
+    if constexpr (R == rounding::stochastic) {
+      rnd = counter_bits_lanes(cursor);
+      cursor.advance(lanes);
+    }
+    codes[k] = encode_element_lanes<B, R>(load_f32(x + k * lanes), fv, p, rnd, rmask, rshift);
+  }
+  store_block_codes<B>(codes, dst);
+}
+
+/// Quantizes `nblocks` whole blocks (the reference's quantize_blocks for them).
+template <class B, rounding R>
+LOWP_SIMD_KERNEL void quantize_blocks(const float* in, std::size_t nblocks,
+                                      std::uint8_t* elements, typename B::scale_storage* scales,
+                                      const block_encode_plan<B>& p) {
+  using T = block_traits<B>;
+  constexpr std::size_t bs = B::block_size;
+  const unsigned r = p.options.random_count < 1 ? 1u
+                     : p.options.random_count > 32 ? 32u
+                                                   : p.options.random_count;
+  const vu32 rmask = splat(~std::uint32_t{0} << (32 - r));
+  const vu32 rshift = splat(32 - r);
+  lowp::detail::counter_cursor cursor(p.key, 0);
+  for (std::size_t g0 = 0; g0 < nblocks; g0 += lanes) {
+    const std::size_t gn = nblocks - g0 < lanes ? nblocks - g0 : lanes;
+    alignas(64) std::uint32_t am[lanes];
+    alignas(64) std::uint32_t sm[lanes];
+    for (std::size_t g = 0; g < lanes; ++g) {
+      am[g] = bit_cast<std::uint32_t>(1.0f);  // padding lanes: any normal value
+      sm[g] = am[g];
+    }
+    for (std::size_t g = 0; g < gn; ++g) {
+      const float* x = in + (g0 + g) * bs;
+      am[g] = amax_bits(x, bs);
+      if constexpr (B::scale_rule::finite_only) {
+        if (am[g] >= 0x7F800000u)
+          blocks::detail::check_finite<B>(blocks::gather_stats(x, bs), g0 + g);  // throws
+      }
+      if constexpr (T::kind == block_rule_kind::ggml_q4_0) {
+        // The first element with the largest |x| (+0 for an all-zero block).
+        sm[g] = 0;
+        if (am[g] != 0) {
+          for (std::size_t i = 0; i < bs; ++i) {
+            if ((bit_cast<std::uint32_t>(x[i]) & 0x7FFFFFFFu) == am[g]) {
+              sm[g] = bit_cast<std::uint32_t>(x[i]);
+              break;
+            }
+          }
+        }
+      }
+    }
+    vu32 code;
+    vu32 factor;
+    const vmask scalar_lanes = plan_lanes<B>(load_u32(am), load_u32(sm), p, code, factor);
+    alignas(64) std::uint32_t codes[lanes];
+    alignas(64) std::uint32_t factors[lanes];
+    alignas(64) std::uint32_t fallback[lanes];
+    store_u32(codes, code);
+    store_u32(factors, factor);
+    store_u32(fallback, select(scalar_lanes, splat(1), zero()));
+    for (std::size_t g = 0; g < gn; ++g) {
+      const std::size_t b = g0 + g;
+      const float* x = in + b * bs;
+      std::uint8_t* dst = elements + b * B::block_bytes;
+      if (fallback[g] != 0) {
+        const blocks::scale_plan sp = B::scale_rule::template plan<B>(
+            blocks::gather_stats(x, bs), p.tensor, blocks::rule_options{p.options.specials});
+        codes[g] = sp.code;
+        if (sp.map == blocks::element_map::nan_block) {
+          scales[b] = static_cast<typename B::scale_storage>(sp.code);
+          for (std::size_t k = 0; k < B::block_bytes; ++k) dst[k] = 0;
+          cursor.advance(static_cast<std::uint32_t>(bs));
+          continue;
+        }
+        factors[g] = sp.map == blocks::element_map::shift
+                         ? (sp.shift == 127 ? 0x400000u
+                                            : static_cast<std::uint32_t>(127 - sp.shift) << 23)
+                         : bit_cast<std::uint32_t>(sp.factor);
+      }
+      scales[b] = static_cast<typename B::scale_storage>(codes[g]);
+      encode_block_lanes<B, R>(x, factors[g], p, cursor, rmask, rshift, dst);
+    }
+  }
+}
+
+/// Unpacks one block's element codes into vectors (one per `lanes` elements).
+template <class B>
+LOWP_SIMD_FN void load_block_codes(const std::uint8_t* src, vu32* codes) {
+  constexpr std::size_t nv = B::block_size / lanes;
+  constexpr int bits = B::element_bits;
+  if constexpr (bits == 8) {
+    for (std::size_t k = 0; k < nv; ++k) codes[k] = load_u8(src + k * lanes);
+  } else if constexpr (bits == 4 && nv % 2 == 0 &&
+                       B::order == blocks::element_order::split_halves) {
+    for (std::size_t k = 0; k < nv / 2; ++k) {
+      const vu32 b = load_u8(src + k * lanes);
+      codes[k] = and_(b, splat(0xFu));
+      codes[k + nv / 2] = shr<4>(b);
+    }
+  } else if constexpr (bits == 4 && nv % 2 == 0) {
+    for (std::size_t j = 0; j < nv / 2; ++j) {
+      const vu32 b = load_u8(src + j * lanes);
+      interleave(and_(b, splat(0xFu)), shr<4>(b), codes[2 * j], codes[2 * j + 1]);
+    }
+  } else {
+    alignas(64) std::uint8_t tmp[B::block_size];
+    if constexpr (B::order == blocks::element_order::split_halves) {
+      for (std::size_t i = 0; i < B::block_size / 2; ++i) {
+        tmp[i] = static_cast<std::uint8_t>(src[i] & 0xFu);
+        tmp[i + B::block_size / 2] = static_cast<std::uint8_t>(src[i] >> 4);
+      }
+    } else {
+      blocks::detail::unpack_codes(src, B::block_size, bits, tmp);
+    }
+    for (std::size_t k = 0; k < nv; ++k) codes[k] = load_u8(tmp + k * lanes);
+  }
+}
+
+/// Dequantizes `nblocks` whole blocks (the reference's decode, element by element).
+template <class B>
+LOWP_SIMD_KERNEL void dequantize_blocks(const std::uint8_t* elements,
+                                        const typename B::scale_storage* scales,
+                                        const blocks::tensor_scale_state& t, float* out,
+                                        std::size_t nblocks) {
+  using T = block_traits<B>;
+  using S = typename B::scale_format;
+  constexpr std::size_t bs = B::block_size;
+  constexpr std::size_t nv = bs / lanes;
+  constexpr bool small_elements = B::element_bits <= 4;
+  const std::uint32_t* values = element_value_table<typename B::element>().data();
+  const std::uint32_t* scale_table = scale_value_table<B>().data();
+  const float s_dec = B::two_level ? t.decode : 1.0f;
+  for (std::size_t g0 = 0; g0 < nblocks; g0 += lanes) {
+    const std::size_t gn = nblocks - g0 < lanes ? nblocks - g0 : lanes;
+    // The group's scale values, decoded in one vector.
+    alignas(64) typename B::scale_storage sc[lanes] = {};
+    for (std::size_t g = 0; g < gn; ++g) sc[g] = scales[g0 + g];
+    vu32 sv;
+    if constexpr (total_bits(T::sf) <= 8) {
+      sv = lookup256(scale_table, load_codes(sc));
+    } else {
+      sv = decode_vector_ieee<S>(load_codes(sc), nan_decoding::keep_sign);
+    }
+    if constexpr (T::kind == block_rule_kind::nvfp4_torchao && B::two_level)
+      sv = fmul(splat(bit_cast<std::uint32_t>(t.decode)), sv);
+    alignas(64) std::uint32_t f[lanes];
+    store_u32(f, sv);
+    for (std::size_t g = 0; g < gn; ++g) {
+      const std::size_t b = g0 + g;
+      vu32 codes[nv];
+      load_block_codes<B>(elements + b * B::block_bytes, codes);
+      const vu32 fv = splat(f[g]);
+      vmask nan = mask_none();
+      for (std::size_t k = 0; k < nv; ++k) {
+        vu32 v = small_elements ? lookup16(values, codes[k]) : lookup256(values, codes[k]);
+        v = fmul(v, fv);
+        if constexpr (T::kind == block_rule_kind::nvfp4_te)
+          v = fmul(v, splat(bit_cast<std::uint32_t>(s_dec)));
+        nan = mask_or(nan, gt_u(and_(v, splat(0x7FFFFFFFu)), splat(0x7F800000u)));
+        store_f32(out + b * bs + k * lanes, v);
+      }
+      // NaN results take the reference's NaN (rare: NaN scales and NaN elements).
+      if (any(nan))
+        blocks::reference::dequantize_elements<B>(elements, scales, t, out, b * bs, (b + 1) * bs);
+    }
+  }
+}

@@ -1,0 +1,24 @@
+/// \file neon/block_kernels.hpp
+/// The block-format kernels compiled for NEON (generic/block_kernels.inl).
+#pragma once
+
+#include <limits>
+
+#include "lowp/block/packing.hpp"
+#include "lowp/simd/neon/float_kernels.hpp"
+#include "lowp/simd/neon/vec.hpp"
+#include "lowp/simd/block_plan.hpp"
+
+#if LOWP_HAVE_NEON
+namespace lowp {
+namespace simd {
+namespace neon {
+#define LOWP_SIMD_FN LOWP_NEON_FN
+#define LOWP_SIMD_KERNEL LOWP_NEON_KERNEL
+#include "lowp/simd/generic/block_kernels.inl"
+#undef LOWP_SIMD_FN
+#undef LOWP_SIMD_KERNEL
+}  // namespace neon
+}  // namespace simd
+}  // namespace lowp
+#endif

@@ -1,0 +1,325 @@
+// Parity of the block-format kernels (simd/block_dispatch.hpp) with the scalar reference
+// (block/reference.hpp): every ISA this machine runs, called explicitly, must write the
+// reference's element bytes and scale codes byte for byte, and decode to the reference's
+// float32 bit patterns. Inputs are stratified per block: random magnitudes across the whole
+// float32 range (subnormal maxima included), values on and between the element grid (ties),
+// maxima a few ulps below powers of two, all-zero blocks, NaN and inf inside blocks, blocks
+// whose small elements underflow under the scale, and raw random bit patterns; lengths are
+// odd (a padded last block) and guard bytes after every output must stay untouched.
+#include <cstdint>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "lowp/block/codec.hpp"
+#include "lowp/simd/block_dispatch.hpp"
+#include "support/catch.hpp"
+
+namespace {
+
+namespace simd = lowp::simd;
+namespace blk = lowp::blocks;
+using lowp::rounding;
+
+std::vector<simd::isa> vector_isas() {
+  std::vector<simd::isa> v;
+  for (simd::isa i : simd::all_isas)
+    if (i != simd::isa::scalar && simd::supported(i)) v.push_back(i);
+  return v;
+}
+
+std::uint32_t u32(float f) {
+  std::uint32_t u;
+  std::memcpy(&u, &f, 4);
+  return u;
+}
+float f32(std::uint32_t u) {
+  float f;
+  std::memcpy(&f, &u, 4);
+  return f;
+}
+
+/// Stratified block inputs (n values, blocks of `bs`); `finite` leaves out NaN and inf.
+std::vector<float> block_inputs(std::size_t n, std::size_t bs, std::uint64_t seed, bool finite) {
+  std::mt19937_64 rng(seed);
+  std::vector<float> x(n);
+  auto pick = [&](std::uint64_t k) { return static_cast<std::uint32_t>(rng() % k); };
+  for (std::size_t b0 = 0; b0 < n; b0 += bs) {
+    const std::size_t b1 = b0 + bs < n ? b0 + bs : n;
+    const int kind = static_cast<int>(pick(9));
+    const int e = static_cast<int>(pick(280)) - 150;  // block binade: subnormal .. huge
+    for (std::size_t i = b0; i < b1; ++i) {
+      const std::uint32_t sign = (rng() & 1) << 31;
+      float v = 0.0f;
+      switch (kind) {
+        case 0:  // random values within a few binades below 2^e
+          v = std::ldexp(std::ldexp(static_cast<float>(rng() >> 40), -24), e - static_cast<int>(pick(6)));
+          break;
+        case 1:  // short mantissas: element grid points and midpoints (ties) under the scale
+          v = std::ldexp(static_cast<float>(pick(64)), e - 6);
+          break;
+        case 2:  // zeros of both signs
+          v = 0.0f;
+          break;
+        case 3:  // maxima a few ulps below a power of two
+          v = f32((static_cast<std::uint32_t>(std::clamp(e + 127, 1, 254)) << 23) | (0x7FFFFFu - pick(300)));
+          break;
+        case 4:  // a wide spread: small elements underflow under the scale
+          v = std::ldexp(1.0f + static_cast<float>(pick(8)) / 8.0f, e - static_cast<int>(pick(160)));
+          break;
+        case 5:  // raw bit patterns
+          v = f32(static_cast<std::uint32_t>(rng()));
+          if (finite && !std::isfinite(v)) v = 1.0f;
+          break;
+        case 6:  // NaN or inf somewhere in a normal block
+          v = std::ldexp(static_cast<float>(pick(1000) + 1), e / 4 - 10);
+          break;
+        case 7:  // float32 subnormal blocks
+          v = f32(pick(1u << 23));
+          break;
+        default:  // ordinary data
+          v = std::ldexp(static_cast<float>(rng() >> 40), -24 - static_cast<int>(pick(3)));
+          break;
+      }
+      x[i] = f32(u32(v) | sign);
+    }
+    if (kind == 6 && !finite) {
+      const std::size_t at = b0 + pick(static_cast<std::uint64_t>(b1 - b0));
+      const std::uint32_t specials[] = {0x7F800000u, 0xFF800000u, 0x7FC00000u, 0xFFC00001u,
+                                        0x7F800001u};
+      x[at] = f32(specials[pick(5)]);
+    }
+  }
+  return x;
+}
+
+constexpr std::uint8_t guard = 0xA5;
+constexpr std::size_t guard_bytes = 64;
+
+/// Quantizes with the reference and with each vector ISA; compares bytes and guards.
+template <class B, rounding R>
+void check_quantize(const char* name, const std::vector<float>& x, const blk::block_options& o) {
+  using S = typename B::scale_storage;
+  const std::size_t nb = blk::block_count<B>(x.size());
+  blk::tensor_scale_state t;
+  if constexpr (B::two_level)
+    t = B::scale_rule::template tensor<B>(o.tensor_amax ? *o.tensor_amax
+                                                        : blk::gather_stats(x.data(), x.size()).amax);
+  std::vector<std::uint8_t> ref_e(nb * B::block_bytes, 0);
+  std::vector<S> ref_s(nb, 0);
+  bool ref_threw = false;
+  try {
+    blk::reference::quantize_blocks<B, R>(x.data(), x.size(), 0, nb, ref_e.data(), ref_s.data(), t,
+                                          o);
+  } catch (const std::domain_error&) {
+    ref_threw = true;
+  }
+  for (simd::isa which : vector_isas()) {
+    INFO(name << " isa=" << simd::isa_name(which) << " round=" << static_cast<int>(R)
+              << " n=" << x.size() << " zeros=" << static_cast<int>(o.zeros)
+              << " specials=" << static_cast<int>(o.specials)
+              << " random_count=" << o.random_count);
+    std::vector<std::uint8_t> e(nb * B::block_bytes + guard_bytes, guard);
+    std::vector<S> s(nb + guard_bytes / sizeof(S) + 1, static_cast<S>(0xA5A5));
+    std::fill(e.begin(), e.begin() + static_cast<std::ptrdiff_t>(nb * B::block_bytes), 0);
+    bool threw = false;
+    try {
+      simd::quantize_blocks<B, R>(which, x.data(), x.size(), e.data(), s.data(), t, o);
+    } catch (const std::domain_error&) {
+      threw = true;
+    }
+    CHECK(threw == ref_threw);
+    if (threw || ref_threw) continue;
+    std::size_t bad_e = 0;
+    std::size_t first_bad = 0;
+    for (std::size_t i = 0; i < ref_e.size(); ++i)
+      if (e[i] != ref_e[i] && bad_e++ == 0) first_bad = i;
+    std::size_t bad_s = 0;
+    std::size_t first_bad_s = 0;
+    for (std::size_t b = 0; b < nb; ++b)
+      if (s[b] != ref_s[b] && bad_s++ == 0) first_bad_s = b;
+    INFO("first element byte mismatch at " << first_bad << " (block "
+                                           << first_bad / B::block_bytes << ")");
+    INFO("first scale mismatch at block " << first_bad_s);
+    CHECK(bad_e == 0);
+    CHECK(bad_s == 0);
+    for (std::size_t i = ref_e.size(); i < e.size(); ++i) REQUIRE(e[i] == guard);
+    for (std::size_t b = nb; b < s.size(); ++b) REQUIRE(s[b] == static_cast<S>(0xA5A5));
+  }
+}
+
+/// Decodes random element bytes and every scale code with the reference and each vector ISA.
+template <class B>
+void check_dequantize(const char* name, std::size_t n, std::uint64_t seed,
+                      const blk::tensor_scale_state& t) {
+  using S = typename B::scale_storage;
+  std::mt19937_64 rng(seed);
+  const std::size_t nb = blk::block_count<B>(n);
+  std::vector<std::uint8_t> e(nb * B::block_bytes);
+  for (auto& v : e) v = static_cast<std::uint8_t>(rng());
+  std::vector<S> s(nb);
+  for (std::size_t b = 0; b < nb; ++b)
+    s[b] = static_cast<S>(b < 256 ? b : rng());  // every 8-bit scale code, then random
+  std::vector<float> ref(n);
+  blk::reference::dequantize_elements<B>(e.data(), s.data(), t, ref.data(), 0, n);
+  for (simd::isa which : vector_isas()) {
+    INFO(name << " decode isa=" << simd::isa_name(which) << " n=" << n);
+    std::vector<float> out(n + 16, f32(0xDEADBEEFu));
+    simd::dequantize_blocks<B>(which, e.data(), s.data(), t, out.data(), n);
+    std::size_t bad = 0;
+    std::size_t first = 0;
+    for (std::size_t i = 0; i < n; ++i)
+      if (u32(out[i]) != u32(ref[i]) && bad++ == 0) first = i;
+    INFO("first mismatch at " << first << ": " << std::hex << u32(out[first]) << " vs "
+                              << u32(ref[first]));
+    CHECK(bad == 0);
+    for (std::size_t i = n; i < out.size(); ++i) REQUIRE(u32(out[i]) == 0xDEADBEEFu);
+  }
+}
+
+template <class B, rounding R>
+void quantize_cases(const char* name, std::uint64_t seed) {
+  const bool finite = B::scale_rule::finite_only;
+  const std::size_t lengths[] = {B::block_size * 67 + 5, B::block_size * 16, B::block_size * 3 + 1};
+  for (std::size_t n : lengths) {
+    const std::vector<float> x = block_inputs(n, B::block_size, seed + n, finite);
+    for (blk::zero_sign z :
+         {blk::zero_sign::keep, blk::zero_sign::positive, blk::zero_sign::from_nonzero}) {
+      blk::block_options o;
+      o.zeros = z;
+      o.seed = seed;
+      check_quantize<B, R>(name, x, o);
+    }
+    blk::block_options o;
+    o.specials = blk::nonfinite::saturate_inf;
+    o.no_nan = lowp::nan_substitute::zero;
+    o.random_count = 5;
+    check_quantize<B, R>(name, x, o);
+    if constexpr (B::two_level) {
+      o.tensor_amax = 3.0f;  // a calibrated amax below the data's: block scales saturate
+      check_quantize<B, R>(name, x, o);
+    }
+  }
+}
+
+template <class B>
+void all_modes(const char* name) {
+  const std::uint64_t seed = std::hash<std::string>{}(name);
+  quantize_cases<B, rounding::nearest_even>(name, seed);
+  quantize_cases<B, rounding::nearest_away>(name, seed);
+  quantize_cases<B, rounding::nearest_zero>(name, seed);
+  quantize_cases<B, rounding::toward_zero>(name, seed);
+  quantize_cases<B, rounding::toward_positive>(name, seed);
+  quantize_cases<B, rounding::toward_negative>(name, seed);
+  quantize_cases<B, rounding::to_odd>(name, seed);
+  quantize_cases<B, rounding::stochastic>(name, seed);
+}
+
+template <class B>
+void decode_cases(const char* name) {
+  const std::uint64_t seed = std::hash<std::string>{}(name) ^ 0x5EEDu;
+  blk::tensor_scale_state t;
+  if constexpr (B::two_level) t = B::scale_rule::template tensor<B>(1234.5f);
+  check_dequantize<B>(name, B::block_size * 300 + 7, seed, t);
+  check_dequantize<B>(name, B::block_size * 17, seed + 1, t);
+}
+
+}  // namespace
+
+TEST_CASE("block kernels: the kernels cover the named block formats", "[simd][blocks]") {
+  // Coverage: each of these runs a vector kernel on every vector ISA (not the scalar fallback).
+  CHECK(simd::block_traits<blk::mxfp8_e4m3>::vectorizable);
+  CHECK(simd::block_traits<blk::mxfp8_e5m2>::vectorizable);
+  CHECK(simd::block_traits<blk::mxfp6_e2m3>::vectorizable);
+  CHECK(simd::block_traits<blk::mxfp6_e3m2>::vectorizable);
+  CHECK(simd::block_traits<blk::mxfp4>::vectorizable);
+  CHECK(simd::block_traits<blk::mxint8>::vectorizable);
+  CHECK(simd::block_traits<blk::nvfp4>::vectorizable);
+  CHECK(simd::block_traits<blk::nvfp4_torchao_order>::vectorizable);
+  CHECK(simd::block_traits<blk::msfp12>::vectorizable);
+  CHECK(simd::block_traits<blk::msfp16>::vectorizable);
+  CHECK(simd::block_traits<blk::q8_0>::vectorizable);
+  CHECK(simd::block_traits<blk::q4_0>::vectorizable);
+  CHECK(simd::block_traits<blk::ggml_mxfp4>::vectorizable);
+}
+
+TEST_CASE("block kernels: MX formats match the reference in every mode", "[simd][blocks]") {
+  all_modes<blk::mxfp8_e4m3>("mxfp8_e4m3");
+  all_modes<blk::mxfp8_e5m2>("mxfp8_e5m2");
+  all_modes<blk::mxfp6_e2m3>("mxfp6_e2m3");
+  all_modes<blk::mxfp6_e3m2>("mxfp6_e3m2");
+  all_modes<blk::mxfp4>("mxfp4");
+  all_modes<blk::mxint8>("mxint8");
+  all_modes<blk::mxint8_full>("mxint8_full");
+}
+
+TEST_CASE("block kernels: scale rules FLOOR, CEIL, EVEN, RCEIL, log2f", "[simd][blocks]") {
+  using blk::with_scale_rule_t;
+  all_modes<with_scale_rule_t<blk::mxfp4, blk::scale_ceil>>("mxfp4 ceil");
+  all_modes<with_scale_rule_t<blk::mxfp8_e4m3, blk::scale_even>>("mxfp8_e4m3 even");
+  all_modes<with_scale_rule_t<blk::mxfp8_e4m3, blk::scale_rceil>>("mxfp8_e4m3 rceil");
+  quantize_cases<with_scale_rule_t<blk::mxfp4, blk::scale_rceil>, rounding::nearest_even>(
+      "mxfp4 rceil", 11);
+  quantize_cases<with_scale_rule_t<blk::mxint8, blk::scale_even>, rounding::nearest_even>(
+      "mxint8 even", 12);
+  quantize_cases<with_scale_rule_t<blk::mxfp6_e3m2, blk::scale_log2f>, rounding::nearest_even>(
+      "mxfp6_e3m2 log2f", 13);
+}
+
+TEST_CASE("block kernels: NVFP4, BFP and ggml layouts match the reference", "[simd][blocks]") {
+  all_modes<blk::nvfp4>("nvfp4");
+  all_modes<blk::nvfp4_torchao_order>("nvfp4_torchao_order");
+  quantize_cases<blk::nvfp4_single, rounding::nearest_even>("nvfp4_single", 21);
+  all_modes<blk::msfp12>("msfp12");
+  all_modes<blk::msfp16>("msfp16");
+  all_modes<blk::q8_0>("q8_0");
+  quantize_cases<blk::q4_0, rounding::toward_zero>("q4_0", 22);
+  quantize_cases<blk::ggml_mxfp4, rounding::nearest_zero>("ggml_mxfp4", 23);
+  quantize_cases<blk::ggml_mxfp4, rounding::stochastic>("ggml_mxfp4 stochastic", 24);
+}
+
+TEST_CASE("block kernels: dequantize matches the reference for every scale code",
+          "[simd][blocks]") {
+  decode_cases<blk::mxfp8_e4m3>("mxfp8_e4m3");
+  decode_cases<blk::mxfp8_e5m2>("mxfp8_e5m2");
+  decode_cases<blk::mxfp6_e2m3>("mxfp6_e2m3");
+  decode_cases<blk::mxfp6_e3m2>("mxfp6_e3m2");
+  decode_cases<blk::mxfp4>("mxfp4");
+  decode_cases<blk::mxint8>("mxint8");
+  decode_cases<blk::nvfp4>("nvfp4");
+  decode_cases<blk::nvfp4_torchao_order>("nvfp4_torchao_order");
+  decode_cases<blk::nvfp4_single>("nvfp4_single");
+  decode_cases<blk::msfp12>("msfp12");
+  decode_cases<blk::msfp16>("msfp16");
+  decode_cases<blk::q8_0>("q8_0");
+  decode_cases<blk::q4_0>("q4_0");
+  decode_cases<blk::ggml_mxfp4>("ggml_mxfp4");
+}
+
+TEST_CASE("block kernels: the public API gives the reference's result on the active ISA",
+          "[simd][blocks]") {
+  // blocks::quantize / dequantize / fake_quantize dispatch to the active ISA: compare them
+  // with the reference loops directly.
+  const std::vector<float> x = block_inputs(32 * 101 + 9, 32, 99, false);
+  const auto q = blk::quantize<blk::mxfp4>(lowp::span<const float>(x));
+  std::vector<std::uint8_t> e(q.elements.size());
+  std::vector<std::uint8_t> s(q.scales.size());
+  blk::reference::quantize_blocks<blk::mxfp4, rounding::nearest_even>(
+      x.data(), x.size(), 0, s.size(), e.data(), s.data(), {}, {});
+  CHECK(e == q.elements);
+  CHECK(s == q.scales);
+  std::vector<float> ref(x.size());
+  blk::reference::dequantize_elements<blk::mxfp4>(e.data(), s.data(), {}, ref.data(), 0, x.size());
+  const std::vector<float> out = blk::dequantize(q);
+  REQUIRE(out.size() == ref.size());
+  CHECK(std::memcmp(out.data(), ref.data(), out.size() * 4) == 0);
+  // The tensor amax of two-level formats: the kernel's reduction equals the reference's.
+  for (simd::isa which : vector_isas()) {
+    CHECK(u32(simd::array_amax(which, x.data(), x.size())) ==
+          u32(blk::gather_stats(x.data(), x.size()).amax));
+    std::vector<float> finite_x = block_inputs(1000 + 3, 16, 5, true);
+    CHECK(u32(simd::array_amax(which, finite_x.data(), finite_x.size())) ==
+          u32(blk::gather_stats(finite_x.data(), finite_x.size()).amax));
+  }
+}
