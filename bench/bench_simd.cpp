@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "lowp/array/convert.hpp"
+#include "lowp/block/codec.hpp"
 #include "lowp/format/formats.hpp"
 
 namespace {
@@ -95,6 +96,51 @@ void dequantize_packed_bench(benchmark::State& state, simd::isa which, std::size
   set_counters(state, n, n * 4 + packed.size());
 }
 
+/// Bytes of a block format's storage for n elements (packed elements plus scale codes).
+template <class B>
+std::size_t block_storage_bytes(std::size_t n) {
+  return lowp::blocks::block_count<B>(n) * (B::block_bytes + sizeof(typename B::scale_storage));
+}
+
+template <class B, lowp::rounding R>
+void block_quantize_bench(benchmark::State& state, simd::isa which, std::size_t n) {
+  namespace blocks = lowp::blocks;
+  simd::set_active_isa(which);
+  const auto in = gaussian(n);
+  const std::size_t nb = blocks::block_count<B>(n);
+  std::vector<std::uint8_t> elements(nb * B::block_bytes);
+  std::vector<typename B::scale_storage> scales(nb);
+  blocks::block_options o;
+  o.seed = 42;
+  for (auto _ : state) {
+    blocks::quantize<B, R>(lowp::span<const float>(in), lowp::span<std::uint8_t>(elements),
+                           lowp::span<typename B::scale_storage>(scales), o);
+    benchmark::DoNotOptimize(elements.data());
+    benchmark::ClobberMemory();
+  }
+  set_counters(state, n, n * 4 + block_storage_bytes<B>(n));
+}
+
+template <class B>
+void block_quantize_default_bench(benchmark::State& state, simd::isa which, std::size_t n) {
+  block_quantize_bench<B, lowp::blocks::default_rounding_v<B>>(state, which, n);
+}
+
+template <class B>
+void block_dequantize_bench(benchmark::State& state, simd::isa which, std::size_t n) {
+  namespace blocks = lowp::blocks;
+  simd::set_active_isa(which);
+  const auto x = gaussian(n);
+  const auto q = blocks::quantize<B>(lowp::span<const float>(x));
+  std::vector<float> out(n);
+  for (auto _ : state) {
+    blocks::dequantize<B>(q, lowp::span<float>(out));
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  set_counters(state, n, n * 4 + block_storage_bytes<B>(n));
+}
+
 void memcpy_bench(benchmark::State& state, std::size_t n) {
   const auto in = gaussian(n);
   std::vector<float> out(n);
@@ -135,6 +181,26 @@ const kernel_entry kKernels[] = {
     {"simd_dequantize", "binary16", "-", dequantize_bench<fm::binary16>},
     {"simd_dequantize", "e2m1fn_packed", "-", dequantize_packed_bench<fm::e2m1fn>},
     {"simd_dequantize", "e3m2fn_packed", "-", dequantize_packed_bench<fm::e3m2fn>},
+    {"simd_block_quantize", "mxfp8_e4m3", "rne",
+     block_quantize_default_bench<lowp::blocks::mxfp8_e4m3>},
+    {"simd_block_quantize", "mxfp6_e2m3", "rne",
+     block_quantize_default_bench<lowp::blocks::mxfp6_e2m3>},
+    {"simd_block_quantize", "mxfp4", "rne", block_quantize_default_bench<lowp::blocks::mxfp4>},
+    {"simd_block_quantize", "mxfp4", "stochastic",
+     block_quantize_bench<lowp::blocks::mxfp4, lowp::rounding::stochastic>},
+    {"simd_block_quantize", "mxint8", "rne", block_quantize_default_bench<lowp::blocks::mxint8>},
+    {"simd_block_quantize", "nvfp4", "rne", block_quantize_default_bench<lowp::blocks::nvfp4>},
+    {"simd_block_quantize", "msfp12", "rne", block_quantize_default_bench<lowp::blocks::msfp12>},
+    {"simd_block_quantize", "q8_0", "away", block_quantize_default_bench<lowp::blocks::q8_0>},
+    {"simd_block_quantize", "q4_0", "ggml", block_quantize_default_bench<lowp::blocks::q4_0>},
+    {"simd_block_quantize", "ggml_mxfp4", "ggml",
+     block_quantize_default_bench<lowp::blocks::ggml_mxfp4>},
+    {"simd_block_dequantize", "mxfp8_e4m3", "-", block_dequantize_bench<lowp::blocks::mxfp8_e4m3>},
+    {"simd_block_dequantize", "mxfp6_e2m3", "-", block_dequantize_bench<lowp::blocks::mxfp6_e2m3>},
+    {"simd_block_dequantize", "mxfp4", "-", block_dequantize_bench<lowp::blocks::mxfp4>},
+    {"simd_block_dequantize", "nvfp4", "-", block_dequantize_bench<lowp::blocks::nvfp4>},
+    {"simd_block_dequantize", "q8_0", "-", block_dequantize_bench<lowp::blocks::q8_0>},
+    {"simd_block_dequantize", "q4_0", "-", block_dequantize_bench<lowp::blocks::q4_0>},
 };
 
 // Names: <family>/<format>/<mode>/<isa>/<size>; the scalar path is skipped at DRAM size

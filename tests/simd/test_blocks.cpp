@@ -6,13 +6,18 @@
 // maxima a few ulps below powers of two, all-zero blocks, NaN and inf inside blocks, blocks
 // whose small elements underflow under the scale, and raw random bit patterns; lengths are
 // odd (a padded last block) and guard bytes after every output must stay untouched.
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <functional>
+#include <stdexcept>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "lowp/block/codec.hpp"
+#include "lowp/codec/quantize_int.hpp"
 #include "lowp/simd/block_dispatch.hpp"
 #include "support/catch.hpp"
 
@@ -322,4 +327,73 @@ TEST_CASE("block kernels: the public API gives the reference's result on the act
     CHECK(u32(simd::array_amax(which, finite_x.data(), finite_x.size())) ==
           u32(blk::gather_stats(finite_x.data(), finite_x.size()).amax));
   }
+}
+
+namespace {
+
+/// quantize_int / dequantize_int on each vector ISA (set active) against the scalar element
+/// functions, every mode, both fp32 quotient forms, both ranges, per-group parameters.
+template <class Fmt>
+void check_affine(const char* name) {
+  std::mt19937_64 rng(std::hash<std::string>{}(name));
+  const std::size_t n = 1000 + 37;
+  const std::size_t group = 64;
+  std::vector<float> x = block_inputs(n, group, rng(), false);
+  std::vector<lowp::affine_params> params((n + group - 1) / group);
+  for (auto& p : params) {
+    p.scale = std::ldexp(1.0f + static_cast<float>(rng() % 1000) / 1000.0f,
+                         static_cast<int>(rng() % 60) - 30);
+    p.zero_point = static_cast<std::int32_t>(rng() % 21) - 10;
+  }
+  params[0].zero_point = 1 << 29;  // beyond the kernel's range: the scalar path
+  using S = lowp::storage_t<Fmt>;
+  const lowp::span<const lowp::affine_params> ps(params);
+  for (rounding r : {rounding::nearest_even, rounding::nearest_away, rounding::nearest_zero,
+                     rounding::toward_zero, rounding::toward_positive, rounding::toward_negative,
+                     rounding::to_odd, rounding::stochastic}) {
+    for (auto div : {lowp::scale_division::fp32_divide, lowp::scale_division::fp32_reciprocal}) {
+      for (auto range : {lowp::int_range::full, lowp::int_range::narrow}) {
+        const lowp::int_quant_policy q{r, range, div};
+        std::vector<S> ref(n);
+        for (std::size_t i = 0; i < n; ++i)
+          ref[i] = lowp::quantize_int<Fmt>(x[i], params[i / group], q,
+                                           lowp::counter_random_bits(7, i, 32));
+        for (simd::isa which : vector_isas()) {
+          simd::set_active_isa(which);
+          std::vector<S> out(n);
+          lowp::quantize_int<Fmt>(lowp::span<const float>(x), lowp::span<S>(out), ps, group, q, 7);
+          simd::set_active_isa(simd::best_isa());
+          std::size_t bad = 0;
+          for (std::size_t i = 0; i < n; ++i) bad += out[i] != ref[i];
+          INFO(name << " isa=" << simd::isa_name(which) << " round=" << static_cast<int>(r)
+                    << " divide=" << static_cast<int>(div) << " range=" << static_cast<int>(range));
+          CHECK(bad == 0);
+        }
+      }
+    }
+  }
+  // Every code back to float32.
+  std::vector<S> codes(n);
+  for (std::size_t i = 0; i < n; ++i) codes[i] = static_cast<S>(rng());
+  std::vector<float> ref(n);
+  for (std::size_t i = 0; i < n; ++i) ref[i] = lowp::dequantize_int<Fmt>(codes[i], params[i / group]);
+  for (simd::isa which : vector_isas()) {
+    simd::set_active_isa(which);
+    std::vector<float> out(n);
+    lowp::dequantize_int<Fmt>(lowp::span<const S>(codes), lowp::span<float>(out), ps, group);
+    simd::set_active_isa(simd::best_isa());
+    std::size_t bad = 0;
+    for (std::size_t i = 0; i < n; ++i) bad += u32(out[i]) != u32(ref[i]);
+    INFO(name << " decode isa=" << simd::isa_name(which));
+    CHECK(bad == 0);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("affine integer kernels match the scalar codec", "[simd][int]") {
+  check_affine<lowp::formats::int8>("int8");
+  check_affine<lowp::formats::uint8>("uint8");
+  check_affine<lowp::formats::int4>("int4");
+  check_affine<lowp::formats::uint4>("uint4");
 }

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 #include "lowp/codec/arith.hpp"
 #include "lowp/codec/int_codec.hpp"
@@ -18,6 +19,8 @@
 #include "lowp/core/rounding.hpp"
 #include "lowp/core/span.hpp"
 #include "lowp/format/formats.hpp"
+#include "lowp/simd/detect.hpp"
+#include "lowp/simd/dispatch.hpp"
 
 namespace lowp {
 
@@ -114,6 +117,36 @@ inline void check_quant_args(std::size_t n, std::size_t out_n, std::size_t param
                                   " is not positive and finite");
   }
 }
+
+/// One group on the active ISA's kernel with rounding r; false where none covers it.
+template <class Fmt>
+bool quantize_int_kernel(simd::isa which, rounding r, const float* in, storage_t<Fmt>* out,
+                         std::size_t n, const affine_params& p, bool divide, std::int64_t lo,
+                         std::int64_t hi, std::uint64_t key, std::uint64_t first, unsigned bits) {
+  auto run = [&](auto mode) {
+    return simd::quantize_int_group<Fmt, decltype(mode)::value>(
+        which, in, out, n, p.scale, divide, p.zero_point, lo, hi, key, first, bits);
+  };
+  switch (r) {
+    case rounding::nearest_even:
+      return run(std::integral_constant<rounding, rounding::nearest_even>{});
+    case rounding::nearest_away:
+      return run(std::integral_constant<rounding, rounding::nearest_away>{});
+    case rounding::nearest_zero:
+      return run(std::integral_constant<rounding, rounding::nearest_zero>{});
+    case rounding::toward_zero:
+      return run(std::integral_constant<rounding, rounding::toward_zero>{});
+    case rounding::toward_positive:
+      return run(std::integral_constant<rounding, rounding::toward_positive>{});
+    case rounding::toward_negative:
+      return run(std::integral_constant<rounding, rounding::toward_negative>{});
+    case rounding::to_odd:
+      return run(std::integral_constant<rounding, rounding::to_odd>{});
+    case rounding::stochastic:
+      return run(std::integral_constant<rounding, rounding::stochastic>{});
+  }
+  return false;
+}
 }  // namespace detail
 
 /// Quantizes an array: element i uses params[i / group_size] (one parameter set = per
@@ -125,9 +158,21 @@ void quantize_int(span<const float> in, span<storage_t<Fmt>> out, span<const aff
                   std::size_t group_size, int_quant_policy q = {}, std::uint64_t seed = 0,
                   unsigned random_count = 32) {
   detail::check_quant_args(in.size(), out.size(), params.size(), group_size, params.data());
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    const affine_params& p = params.size() == 1 ? params[0] : params[i / group_size];
-    out[i] = quantize_int<Fmt>(in[i], p, q, counter_random_bits(seed, i, random_count));
+  const simd::isa which = simd::active_isa();
+  const std::uint64_t key = detail::counter_key(seed);
+  const std::int64_t lo = quant_min(descriptor_v<Fmt>, q.range);
+  const std::int64_t hi = quant_max(descriptor_v<Fmt>, q.range);
+  for (std::size_t g0 = 0; g0 < in.size(); g0 += group_size) {
+    const std::size_t g1 = in.size() - g0 < group_size ? in.size() : g0 + group_size;
+    const affine_params& p = params.size() == 1 ? params[0] : params[g0 / group_size];
+    // The kernels form the quotient in fp32 (the exact division runs on the codec).
+    if (q.division != scale_division::exact &&
+        detail::quantize_int_kernel<Fmt>(which, q.round, in.data() + g0, out.data() + g0, g1 - g0,
+                                         p, q.division == scale_division::fp32_divide, lo, hi,
+                                         key, g0, random_count))
+      continue;
+    for (std::size_t i = g0; i < g1; ++i)
+      out[i] = quantize_int<Fmt>(in[i], p, q, counter_random_bits(seed, i, random_count));
   }
 }
 
@@ -136,9 +181,14 @@ template <class Fmt>
 void dequantize_int(span<const storage_t<Fmt>> in, span<float> out,
                     span<const affine_params> params, std::size_t group_size) {
   detail::check_quant_args(in.size(), out.size(), params.size(), group_size, params.data());
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    const affine_params& p = params.size() == 1 ? params[0] : params[i / group_size];
-    out[i] = dequantize_int<Fmt>(in[i], p);
+  const simd::isa which = simd::active_isa();
+  for (std::size_t g0 = 0; g0 < in.size(); g0 += group_size) {
+    const std::size_t g1 = in.size() - g0 < group_size ? in.size() : g0 + group_size;
+    const affine_params& p = params.size() == 1 ? params[0] : params[g0 / group_size];
+    if (simd::dequantize_int_group<Fmt>(which, in.data() + g0, out.data() + g0, g1 - g0, p.scale,
+                                        p.zero_point))
+      continue;
+    for (std::size_t i = g0; i < g1; ++i) out[i] = dequantize_int<Fmt>(in[i], p);
   }
 }
 

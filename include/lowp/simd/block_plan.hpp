@@ -56,13 +56,6 @@ constexpr bool is_pow2_kind(block_rule_kind k) noexcept {
          k == block_rule_kind::pow2_scalar;
 }
 
-/// The integer grid of a fixed-point element for round_integer: quantum 2^-FractionBits for
-/// every |y| below 2^(24 - FractionBits) (larger values clamp anyway).
-template <int FractionBits>
-struct integer_grid {
-  static constexpr int M = 23;                               ///< float32's mantissa
-  static constexpr int first_binade = 150 - FractionBits;    ///< biased exponent of the quantum
-};
 
 /// Constants of a block format's kernels.
 template <class B>

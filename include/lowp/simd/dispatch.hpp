@@ -93,5 +93,65 @@ void decode_f32(isa which, const storage_t<Fmt>* in, float* out, std::size_t cou
   scalar::decode_f32<Fmt>(in, out, count, how);
 }
 
+/// Affine integer quantization of `count` values under one parameter set (fp32 quotient:
+/// divide, else multiply by fp32(1 / scale)) on ISA `which`. Returns false, doing nothing,
+/// where no kernel covers the call (the caller then runs the scalar codec).
+template <class Fmt, rounding R>
+bool quantize_int_group(isa which, const float* in, storage_t<Fmt>* out, std::size_t count,
+                        float scale, bool divide, std::int32_t zero_point, std::int64_t lo,
+                        std::int64_t hi, std::uint64_t key, std::uint64_t first,
+                        unsigned random_count) {
+  if (zero_point >= (1 << 28) || zero_point <= -(1 << 28)) return false;
+  switch (which) {
+#if LOWP_HAVE_AVX512
+    case isa::avx512:
+      avx512::quantize_int_group<Fmt, R>(in, out, count, scale, divide, zero_point, lo, hi, key,
+                                         first, random_count);
+      return true;
+#endif
+#if LOWP_HAVE_AVX2
+    case isa::avx2:
+      avx2::quantize_int_group<Fmt, R>(in, out, count, scale, divide, zero_point, lo, hi, key,
+                                       first, random_count);
+      return true;
+#endif
+#if LOWP_HAVE_NEON
+    case isa::neon:
+      neon::quantize_int_group<Fmt, R>(in, out, count, scale, divide, zero_point, lo, hi, key,
+                                       first, random_count);
+      return true;
+#endif
+    default:
+      return false;
+  }
+}
+
+/// Affine integer dequantization of `count` codes under one parameter set on ISA `which`.
+/// Returns false where no kernel covers the call.
+template <class Fmt>
+bool dequantize_int_group(isa which, const storage_t<Fmt>* in, float* out, std::size_t count,
+                          float scale, std::int32_t zero_point) {
+  if (zero_point >= (1 << 23) || zero_point <= -(1 << 23)) return false;  // |q - zp| < 2^24
+  switch (which) {
+#if LOWP_HAVE_AVX512
+    case isa::avx512:
+      avx512::dequantize_int_group<Fmt>(in, out, count, scale, zero_point);
+      return true;
+#endif
+#if LOWP_HAVE_AVX2
+    case isa::avx2:
+      avx2::dequantize_int_group<Fmt>(in, out, count, scale, zero_point);
+      return true;
+#endif
+#if LOWP_HAVE_NEON
+    case isa::neon:
+      neon::dequantize_int_group<Fmt>(in, out, count, scale, zero_point);
+      return true;
+#endif
+    default:
+      return false;
+  }
+}
+
 }  // namespace simd
 }  // namespace lowp

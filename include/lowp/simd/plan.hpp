@@ -58,6 +58,14 @@ struct encode_traits {
       fp_magic ? static_cast<std::uint32_t>(emax(f) + 1 + 127) << 23 : 0u;
 };
 
+/// The integer grid for round_integer (fixed-point block elements, affine integers): quantum 2^-FractionBits for
+/// every |y| below 2^(24 - FractionBits) (larger values clamp anyway).
+template <int FractionBits>
+struct integer_grid {
+  static constexpr int M = 23;                               ///< float32's mantissa
+  static constexpr int first_binade = 150 - FractionBits;    ///< biased exponent of the quantum
+};
+
 /// Codes of the special cases of one conversion, for positive [0] and negative [1] inputs,
 /// computed by the scalar codec (pack.hpp) under the caller's policy.
 template <class Fmt>

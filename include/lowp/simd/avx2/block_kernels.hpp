@@ -2,6 +2,7 @@
 /// The block-format kernels compiled for AVX2 (generic/block_kernels.inl).
 #pragma once
 
+#include <cstring>
 #include <limits>
 
 #include "lowp/block/packing.hpp"

@@ -1,7 +1,9 @@
 /// \file avx512/float_kernels.hpp
-/// The float-format conversion kernels compiled for AVX-512 (generic/float_kernels.inl).
+/// The float-format conversion kernels compiled for AVX-512 (generic/float_kernels.inl,
+/// generic/int_kernels.inl).
 #pragma once
 
+#include "lowp/format/formats.hpp"
 #include "lowp/simd/avx512/vec.hpp"
 #include "lowp/simd/plan.hpp"
 
@@ -12,6 +14,7 @@ namespace avx512 {
 #define LOWP_SIMD_FN LOWP_AVX512_FN
 #define LOWP_SIMD_KERNEL LOWP_AVX512_KERNEL
 #include "lowp/simd/generic/float_kernels.inl"
+#include "lowp/simd/generic/int_kernels.inl"
 #undef LOWP_SIMD_FN
 #undef LOWP_SIMD_KERNEL
 }  // namespace avx512

@@ -137,7 +137,13 @@ LOWP_AVX512_FN vu32 fadd(vu32 a, vu32 b) {
 }
 /// The largest lane (unsigned).
 LOWP_AVX512_FN std::uint32_t reduce_max_u(vu32 v) {
-  return static_cast<std::uint32_t>(_mm512_reduce_max_epu32(v));
+  // Full-width shuffles only: GCC 12 warns inside _mm512_reduce_max_epu32 and the 512-to-256
+  // casts (bug 105593).
+  __m512i m = _mm512_max_epu32(v, _mm512_shuffle_i64x2(v, v, 0x4E));
+  m = _mm512_max_epu32(m, _mm512_shuffle_i64x2(m, m, 0xB1));
+  m = _mm512_max_epu32(m, _mm512_shuffle_epi32(m, _MM_PERM_BADC));
+  m = _mm512_max_epu32(m, _mm512_shuffle_epi32(m, _MM_PERM_CDAB));
+  return static_cast<std::uint32_t>(_mm512_cvtsi512_si32(m));
 }
 /// Lanes (0, 2, 4, ...) of a then b, and lanes (1, 3, 5, ...) of a then b.
 LOWP_AVX512_FN void deinterleave(vu32 a, vu32 b, vu32& even, vu32& odd) {

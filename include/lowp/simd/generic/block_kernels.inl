@@ -28,7 +28,10 @@ LOWP_SIMD_KERNEL float array_amax(const float* x, std::size_t n) {
   std::size_t i = 0;
   vu32 m = zero();
   for (; i + lanes <= n; i += lanes) m = max_u(m, and_(load_f32(x + i), splat(0x7FFFFFFFu)));
-  std::uint32_t r = reduce_max_u(m);
+  alignas(64) std::uint32_t part[lanes];
+  store_u32(part, m);
+  std::uint32_t r = 0;
+  for (std::size_t j = 0; j < lanes; ++j) r = part[j] > r ? part[j] : r;
   for (; i < n; ++i) {
     const std::uint32_t a = bit_cast<std::uint32_t>(x[i]) & 0x7FFFFFFFu;
     r = a > r ? a : r;
@@ -121,27 +124,38 @@ LOWP_SIMD_FN vmask plan_lanes(vu32 amax, vu32 smax, const block_encode_plan<B>& 
   }
 }
 
-/// The sign bit (in the element's sign position `sign`) of an element that rounds to zero,
-/// from the float32 quotient y (blocks::detail::zero_is_negative).
-LOWP_SIMD_FN vu32 zero_sign_bits(vu32 y, blocks::zero_sign z, std::uint32_t sign) {
-  const vmask negative = ne(and_(y, splat(0x80000000u)), zero());
-  switch (z) {
-    case blocks::zero_sign::keep:
-      return select(negative, splat(sign), zero());
-    case blocks::zero_sign::positive:
-      return zero();
-    case blocks::zero_sign::from_nonzero:
-      return select(mask_and(negative, ne(and_(y, splat(0x7FFFFFFFu)), zero())), splat(sign),
-                    zero());
-  }
-  return zero();
+/// What the zero_sign policy needs per lane, precomputed: `keep` is all ones unless zeros are
+/// always positive; `force` is all ones unless a float32 zero quotient counts as +0.
+/// `fix` is false for zero_sign::keep, which the float encoders already produce (a zero result
+/// takes the sign of the value rounded).
+struct zero_sign_rule {
+  std::uint32_t keep = ~std::uint32_t{0};
+  std::uint32_t force = ~std::uint32_t{0};
+  bool fix = false;
+};
+
+inline zero_sign_rule make_zero_sign_rule(blocks::zero_sign z) noexcept {
+  zero_sign_rule r;
+  if (z == blocks::zero_sign::positive) r.keep = 0;
+  if (z == blocks::zero_sign::from_nonzero) r.force = 0;
+  r.fix = z != blocks::zero_sign::keep;
+  return r;
+}
+
+/// The sign bit (at `sign`) of an element that rounds to zero, from the float32 quotient y
+/// (blocks::detail::zero_is_negative), without branches.
+LOWP_SIMD_FN vu32 zero_sign_bits(vu32 y, const zero_sign_rule& z, std::uint32_t sign) {
+  const vu32 a = and_(y, splat(0x7FFFFFFFu));
+  const vmask negative = mask_and(ne(y, a), ne(or_(a, splat(z.force)), zero()));
+  return and_(select(negative, splat(sign), zero()), splat(z.keep));
 }
 
 /// Element codes of one vector of a block: x divided by the block's scale (factor f) as the
 /// rule does, then rounded by the element's rule.
 template <class B, rounding R>
-LOWP_SIMD_FN vu32 encode_element_lanes(vu32 x, vu32 f, const block_encode_plan<B>& p, vu32 rnd,
-                                       vu32 rmask, vu32 rshift) {
+LOWP_SIMD_FN vu32 encode_element_lanes(vu32 x, vu32 f, const block_encode_plan<B>& p,
+                                       const zero_sign_rule& zs, vu32 rnd, vu32 rmask,
+                                       vu32 rshift) {
   using T = block_traits<B>;
   using E = typename T::et;
   constexpr block_rule_kind kind = T::kind;
@@ -174,12 +188,16 @@ LOWP_SIMD_FN vu32 encode_element_lanes(vu32 x, vu32 f, const block_encode_plan<B
     const vmask nan = gt_u(a, splat(0x7F800000u));
     if constexpr (T::minifloat) {
       constexpr float_format ef = descriptor_v<typename B::element>;
-      vu32 code = encode_vector<typename B::element, R>(yr, p.element, rnd, rmask, rshift);
-      if constexpr (has_negative_zero(ef)) {
+      // Elements saturate: clamping finite magnitudes to the largest value gives the same codes
+      // in every mode and keeps the encoder off its special-case path.
+      const vu32 clamped = select(nan, a, min_u(a, splat(encode_traits<typename B::element>::max_bits)));
+      vu32 code = encode_vector<typename B::element, R>(or_(clamped, and_(yr, splat(0x80000000u))),
+                                                        p.element, rnd, rmask, rshift);
+      if (has_negative_zero(ef) && zs.fix) {
         const auto mag = static_cast<std::uint32_t>(all_ones_magnitude(ef));
         const vmask zero_code = mask_andnot(eq(and_(code, splat(mag)), zero()), nan);
         code = select(zero_code,
-                      zero_sign_bits(y, p.options.zeros, static_cast<std::uint32_t>(sign_mask(ef))),
+                      zero_sign_bits(y, zs, static_cast<std::uint32_t>(sign_mask(ef))),
                       code);
       }
       return code;
@@ -199,7 +217,7 @@ LOWP_SIMD_FN vu32 encode_element_lanes(vu32 x, vu32 f, const block_encode_plan<B
       if constexpr (E::sign_magnitude) {
         constexpr std::uint32_t sign_bit = std::uint32_t{1} << (E::bits - 1);
         code = select(negative, or_(n, splat(sign_bit)), n);
-        code = select(eq(n, zero()), zero_sign_bits(y, p.options.zeros, sign_bit), code);
+        code = select(eq(n, zero()), zero_sign_bits(y, zs, sign_bit), code);
       } else if constexpr (E::offset_binary) {
         code = and_(select(negative, sub(splat(n_max + 1), n), add(n, splat(n_max + 1))),
                     splat(mask));
@@ -211,53 +229,69 @@ LOWP_SIMD_FN vu32 encode_element_lanes(vu32 x, vu32 f, const block_encode_plan<B
   }
 }
 
-/// Stores a block's element codes (one vector of codes per `lanes` elements) packed.
-template <class B>
-LOWP_SIMD_FN void store_block_codes(const vu32* codes, std::uint8_t* dst) {
-  constexpr std::size_t nv = B::block_size / lanes;
+/// Codes of element vector k of a block (elements [k * lanes, (k + 1) * lanes)); the cursor
+/// stands at the block's first element.
+template <class B, rounding R>
+LOWP_SIMD_FN vu32 element_vector(const float* x, std::size_t k, vu32 fv,
+                                 const block_encode_plan<B>& p, const zero_sign_rule& zs,
+                                 const lowp::detail::counter_cursor& cursor, vu32 rmask,
+                                 vu32 rshift) {
+  vu32 rnd = zero();
+  if constexpr (R == rounding::stochastic) {
+    lowp::detail::counter_cursor c = cursor;
+    c.advance(static_cast<std::uint32_t>(k * lanes));
+    rnd = counter_bits_lanes(c);
+  }
+  return encode_element_lanes<B, R>(load_f32(x + k * lanes), fv, p, zs, rnd, rmask, rshift);
+}
+
+/// Encodes one block under its scale (factor bits f) and stores it packed; the cursor stands
+/// at its first element. Vectors are encoded in the order their packing pairs them.
+template <class B, rounding R>
+LOWP_SIMD_FN void encode_block_lanes(const float* x, std::uint32_t f, const block_encode_plan<B>& p,
+                                     const zero_sign_rule& zs, lowp::detail::counter_cursor& cursor,
+                                     vu32 rmask, vu32 rshift, std::uint8_t* dst) {
+  constexpr std::size_t bs = B::block_size;
+  constexpr std::size_t nv = bs / lanes;
   constexpr int bits = B::element_bits;
+  const vu32 fv = splat(f);
   if constexpr (bits == 8) {
-    for (std::size_t k = 0; k < nv; ++k) store_u8(dst + k * lanes, codes[k]);
+#pragma GCC unroll 16
+    for (std::size_t k = 0; k < nv; ++k) store_u8(dst + k * lanes, element_vector<B, R>(x, k, fv, p, zs, cursor, rmask, rshift));
   } else if constexpr (bits == 4 && nv % 2 == 0 &&
                        B::order == blocks::element_order::split_halves) {
+#pragma GCC unroll 16
     for (std::size_t k = 0; k < nv / 2; ++k)
-      store_u8(dst + k * lanes, or_(codes[k], shl<4>(codes[k + nv / 2])));
+      store_u8(dst + k * lanes, or_(element_vector<B, R>(x, k, fv, p, zs, cursor, rmask, rshift), shl<4>(element_vector<B, R>(x, k + nv / 2, fv, p, zs, cursor, rmask, rshift))));
   } else if constexpr (bits == 4 && nv % 2 == 0) {
+#pragma GCC unroll 16
     for (std::size_t j = 0; j < nv / 2; ++j) {
       vu32 even;
       vu32 odd;
-      deinterleave(codes[2 * j], codes[2 * j + 1], even, odd);
+      deinterleave(element_vector<B, R>(x, 2 * j, fv, p, zs, cursor, rmask, rshift), element_vector<B, R>(x, 2 * j + 1, fv, p, zs, cursor, rmask, rshift), even, odd);
       store_u8(dst + j * lanes, or_(even, shl<4>(odd)));
     }
+  } else if constexpr (bits == 4 && nv == 1 && B::order == blocks::element_order::sequential) {
+    // One vector per block: pair its lanes, store the low half.
+    alignas(64) std::uint8_t tmp[lanes];
+    vu32 even;
+    vu32 odd;
+    const vu32 c = element_vector<B, R>(x, 0, fv, p, zs, cursor, rmask, rshift);
+    deinterleave(c, c, even, odd);
+    store_u8(tmp, or_(even, shl<4>(odd)));
+    std::memcpy(dst, tmp, lanes / 2);
   } else {
-    alignas(64) std::uint8_t tmp[B::block_size];
-    for (std::size_t k = 0; k < nv; ++k) store_u8(tmp + k * lanes, codes[k]);
+    alignas(64) std::uint8_t tmp[bs];
+#pragma GCC unroll 16
+    for (std::size_t k = 0; k < nv; ++k) store_u8(tmp + k * lanes, element_vector<B, R>(x, k, fv, p, zs, cursor, rmask, rshift));
     if constexpr (B::order == blocks::element_order::split_halves) {
-      for (std::size_t i = 0; i < B::block_size / 2; ++i)
-        dst[i] = static_cast<std::uint8_t>((tmp[i] & 0xFu) | (tmp[i + B::block_size / 2] << 4));
+      for (std::size_t i = 0; i < bs / 2; ++i)
+        dst[i] = static_cast<std::uint8_t>((tmp[i] & 0xFu) | (tmp[i + bs / 2] << 4));
     } else {
-      blocks::detail::pack_codes(tmp, B::block_size, bits, dst);
+      blocks::detail::pack_codes(tmp, bs, bits, dst);
     }
   }
-}
-
-/// Encodes one block under its scale (factor bits f); the cursor stands at its first element.
-template <class B, rounding R>
-LOWP_SIMD_FN void encode_block_lanes(const float* x, std::uint32_t f, const block_encode_plan<B>& p,
-                                     lowp::detail::counter_cursor& cursor, vu32 rmask, vu32 rshift,
-                                     std::uint8_t* dst) {
-  constexpr std::size_t nv = B::block_size / lanes;
-  vu32 codes[nv];
-  const vu32 fv = splat(f);
-  for (std::size_t k = 0; k < nv; ++k) {
-    vu32 rnd = zero();
-    if constexpr (R == rounding::stochastic) {
-      rnd = counter_bits_lanes(cursor);
-      cursor.advance(lanes);
-    }
-    codes[k] = encode_element_lanes<B, R>(load_f32(x + k * lanes), fv, p, rnd, rmask, rshift);
-  }
-  store_block_codes<B>(codes, dst);
+  if constexpr (R == rounding::stochastic) cursor.advance(static_cast<std::uint32_t>(bs));
 }
 
 /// Quantizes `nblocks` whole blocks (the reference's quantize_blocks for them).
@@ -273,6 +307,7 @@ LOWP_SIMD_KERNEL void quantize_blocks(const float* in, std::size_t nblocks,
   const vu32 rmask = splat(~std::uint32_t{0} << (32 - r));
   const vu32 rshift = splat(32 - r);
   lowp::detail::counter_cursor cursor(p.key, 0);
+  const zero_sign_rule zs = make_zero_sign_rule(p.options.zeros);
   for (std::size_t g0 = 0; g0 < nblocks; g0 += lanes) {
     const std::size_t gn = nblocks - g0 < lanes ? nblocks - g0 : lanes;
     alignas(64) std::uint32_t am[lanes];
@@ -310,27 +345,38 @@ LOWP_SIMD_KERNEL void quantize_blocks(const float* in, std::size_t nblocks,
     store_u32(codes, code);
     store_u32(factors, factor);
     store_u32(fallback, select(scalar_lanes, splat(1), zero()));
+    // Scales (and the scalar rule's plan where the vector formula stepped aside).
+    bool any_nan_block = false;
     for (std::size_t g = 0; g < gn; ++g) {
       const std::size_t b = g0 + g;
-      const float* x = in + b * bs;
-      std::uint8_t* dst = elements + b * B::block_bytes;
       if (fallback[g] != 0) {
         const blocks::scale_plan sp = B::scale_rule::template plan<B>(
-            blocks::gather_stats(x, bs), p.tensor, blocks::rule_options{p.options.specials});
+            blocks::gather_stats(in + b * bs, bs), p.tensor,
+            blocks::rule_options{p.options.specials});
         codes[g] = sp.code;
         if (sp.map == blocks::element_map::nan_block) {
-          scales[b] = static_cast<typename B::scale_storage>(sp.code);
-          for (std::size_t k = 0; k < B::block_bytes; ++k) dst[k] = 0;
-          cursor.advance(static_cast<std::uint32_t>(bs));
-          continue;
+          fallback[g] = 2;  // every element code 0
+          any_nan_block = true;
+        } else {
+          fallback[g] = 0;
+          factors[g] = sp.map == blocks::element_map::shift
+                           ? (sp.shift == 127 ? 0x400000u
+                                              : static_cast<std::uint32_t>(127 - sp.shift) << 23)
+                           : bit_cast<std::uint32_t>(sp.factor);
         }
-        factors[g] = sp.map == blocks::element_map::shift
-                         ? (sp.shift == 127 ? 0x400000u
-                                            : static_cast<std::uint32_t>(127 - sp.shift) << 23)
-                         : bit_cast<std::uint32_t>(sp.factor);
       }
-      scales[b] = static_cast<typename B::scale_storage>(codes[g]);
-      encode_block_lanes<B, R>(x, factors[g], p, cursor, rmask, rshift, dst);
+      scales[g0 + g] = static_cast<typename B::scale_storage>(codes[g]);
+    }
+    // Elements, block after block.
+    for (std::size_t g = 0; g < gn; ++g) {
+      const std::size_t b = g0 + g;
+      std::uint8_t* dst = elements + b * B::block_bytes;
+      if (any_nan_block && fallback[g] == 2) {
+        for (std::size_t k = 0; k < B::block_bytes; ++k) dst[k] = 0;
+        if constexpr (R == rounding::stochastic) cursor.advance(static_cast<std::uint32_t>(bs));
+        continue;
+      }
+      encode_block_lanes<B, R>(in + b * bs, factors[g], p, zs, cursor, rmask, rshift, dst);
     }
   }
 }
@@ -417,3 +463,4 @@ LOWP_SIMD_KERNEL void dequantize_blocks(const std::uint8_t* elements,
     }
   }
 }
+

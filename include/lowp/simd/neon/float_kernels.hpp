@@ -1,7 +1,9 @@
 /// \file neon/float_kernels.hpp
-/// The float-format conversion kernels compiled for AArch64 NEON (generic/float_kernels.inl).
+/// The float-format conversion kernels compiled for AArch64 NEON (generic/float_kernels.inl,
+/// generic/int_kernels.inl).
 #pragma once
 
+#include "lowp/format/formats.hpp"
 #include "lowp/simd/neon/vec.hpp"
 #include "lowp/simd/plan.hpp"
 
@@ -12,6 +14,7 @@ namespace neon {
 #define LOWP_SIMD_FN LOWP_NEON_FN
 #define LOWP_SIMD_KERNEL LOWP_NEON_KERNEL
 #include "lowp/simd/generic/float_kernels.inl"
+#include "lowp/simd/generic/int_kernels.inl"
 #undef LOWP_SIMD_FN
 #undef LOWP_SIMD_KERNEL
 }  // namespace neon
