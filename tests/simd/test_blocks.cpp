@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "lowp/array/convert.hpp"
 #include "lowp/block/codec.hpp"
 #include "lowp/codec/quantize_int.hpp"
 #include "lowp/simd/block_dispatch.hpp"
@@ -396,4 +397,82 @@ TEST_CASE("affine integer kernels match the scalar codec", "[simd][int]") {
   check_affine<lowp::formats::uint8>("uint8");
   check_affine<lowp::formats::int4>("int4");
   check_affine<lowp::formats::uint4>("uint4");
+}
+
+TEST_CASE("fake_quantize: the element formats' round trip in one pass", "[simd][fake]") {
+  const std::vector<float> x = block_inputs(5000 + 3, 32, 77, false);
+  for (simd::isa which : vector_isas()) {
+    simd::set_active_isa(which);
+    std::vector<float> out(x.size());
+    lowp::fake_quantize<lowp::formats::e4m3fn, rounding::stochastic>(
+        lowp::span<const float>(x), lowp::span<float>(out), {3, 32, 10, lowp::nan_decoding::positive});
+    std::vector<float> par(x.size());
+    lowp::fake_quantize<lowp::formats::e4m3fn, rounding::stochastic>(
+        lowp::parallel{3, 100}, lowp::span<const float>(x), lowp::span<float>(par),
+        {3, 32, 10, lowp::nan_decoding::positive});
+    std::vector<float> in_place = x;
+    lowp::fake_quantize_as<lowp::formats::e2m1fn>(lowp::span<const float>(in_place),
+                                                  lowp::span<float>(in_place),
+                                                  lowp::conversion_policy{});
+    simd::set_active_isa(simd::best_isa());
+    std::size_t bad = 0;
+    std::size_t bad_par = 0;
+    std::size_t bad_fp4 = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      const auto c = lowp::encode_as<lowp::formats::e4m3fn>(
+          x[i], lowp::conversion_policy{}.with(rounding::stochastic),
+          lowp::counter_random_bits(3, 10 + i, 32));
+      const float ref = lowp::decode_as<lowp::formats::e4m3fn>(c, lowp::nan_decoding::positive);
+      bad += u32(out[i]) != u32(ref);
+      bad_par += u32(par[i]) != u32(ref);
+      const float ref4 = lowp::decode_as<lowp::formats::e2m1fn>(
+          lowp::encode_as<lowp::formats::e2m1fn>(x[i], lowp::conversion_policy{}),
+          lowp::nan_decoding::keep_sign);
+      bad_fp4 += u32(in_place[i]) != u32(ref4);
+    }
+    INFO("isa=" << simd::isa_name(which));
+    CHECK(bad == 0);
+    CHECK(bad_par == 0);
+    CHECK(bad_fp4 == 0);
+  }
+  std::vector<float> wrong(3);
+  CHECK_THROWS_AS(lowp::fake_quantize<lowp::formats::e4m3fn>(lowp::span<const float>(x),
+                                                             lowp::span<float>(wrong)),
+                  std::invalid_argument);
+}
+
+TEST_CASE("blocks::fake_quantize equals dequantize(quantize) of the reference",
+          "[simd][blocks][fake]") {
+  const std::vector<float> x = block_inputs(16 * 77 + 5, 16, 78, false);
+  std::vector<float> out(x.size());
+  blk::fake_quantize<blk::nvfp4>(lowp::span<const float>(x), lowp::span<float>(out));
+  const std::size_t nb = blk::block_count<blk::nvfp4>(x.size());
+  std::vector<std::uint8_t> e(nb * blk::nvfp4::block_bytes);
+  std::vector<std::uint8_t> s(nb);
+  const auto t = blk::nvfp4::scale_rule::tensor<blk::nvfp4>(blk::gather_stats(x.data(), x.size()).amax);
+  blk::reference::quantize_blocks<blk::nvfp4, rounding::nearest_even>(x.data(), x.size(), 0, nb,
+                                                                      e.data(), s.data(), t, {});
+  std::vector<float> ref(x.size());
+  blk::reference::dequantize_elements<blk::nvfp4>(e.data(), s.data(), t, ref.data(), 0, x.size());
+  CHECK(std::memcmp(out.data(), ref.data(), out.size() * 4) == 0);
+}
+
+TEST_CASE("block kernels: Q4_0 rounds fp32(x * id) before adding 8.5 (no FMA)",
+          "[simd][blocks]") {
+  // 1008 * fp32(1 / -224) lands a hair beyond -4.5: fp32(fp32(x * id) + 8.5) is 4.0 with two
+  // roundings, and an FMA would give 3.99999976 (code 3). GCC contracts vector intrinsics.
+  const std::uint32_t bits[32] = {
+      0xc2000000, 0xc4180000, 0x44b20000, 0x44a00000, 0xc48a0000, 0xc4840000, 0x44ae0000,
+      0x43880000, 0xc4600000, 0x44e00000, 0x44b00000, 0x44c40000, 0xc3980000, 0x448c0000,
+      0xc4cc0000, 0x43d80000, 0x446c0000, 0x44a80000, 0xc2a00000, 0xc3700000, 0x44c60000,
+      0x444c0000, 0xc4600000, 0x43d00000, 0x42c00000, 0x44ca0000, 0x42c00000, 0x44780000,
+      0x448a0000, 0xc3600000, 0x447c0000, 0x442c0000};
+  std::vector<float> x(32);
+  for (std::size_t i = 0; i < 32; ++i) x[i] = f32(bits[i]);
+  check_quantize<blk::q4_0, rounding::toward_zero>("q4_0 fma case", x, {});
+  std::uint8_t e[16];
+  std::uint16_t s[1];
+  blk::reference::quantize_blocks<blk::q4_0, rounding::toward_zero>(x.data(), 32, 0, 1, e, s, {},
+                                                                    {});
+  CHECK((e[14] >> 4) == 4);  // element 30: 1008 / 224 = 4.5 below the offset, truncated to 4
 }

@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "lowp/block/packing.hpp"
@@ -58,6 +59,10 @@ struct float_storage<Fmt, true> {
 };
 template <class Fmt>
 using float_storage_t = typename float_storage<Fmt>::type;
+
+/// span<float> for float formats only (as float_storage_t: block formats drop out).
+template <class Fmt>
+using float_values_t = span<std::conditional_t<true, float, float_storage_t<Fmt>>>;
 
 inline void check_sizes(std::size_t in, std::size_t out, const char* what) {
   if (in != out)
@@ -142,12 +147,26 @@ void quantize_packed_span(span<const float> in, span<std::uint8_t> out,
                           std::size_t begin, std::size_t end) {
   constexpr int bits = total_bits(descriptor_v<Fmt>);
   alignas(64) std::uint8_t codes[packed_chunk];
+  auto plan = simd::make_encode_plan<Fmt>(policy, opt.seed, opt.random_count);
   for (std::size_t at = begin; at < end; at += packed_chunk) {
     const std::size_t n = std::min(packed_chunk, end - at);
-    const auto plan =
-        simd::make_encode_plan<Fmt>(policy, opt.seed, opt.random_count, opt.first_index + at);
+    plan.first_index = opt.first_index + at;
     encode_runtime<Fmt>(in.data() + at, codes, n, plan);
     blocks::detail::pack_codes(codes, n, bits, out.data() + packed_bytes<Fmt>(at));
+  }
+}
+
+template <class Fmt>
+void fake_quantize_span(span<const float> in, span<float> out, const conversion_policy& policy,
+                        const array_options& opt, std::size_t begin, std::size_t end) {
+  alignas(64) storage_t<Fmt> codes[packed_chunk];
+  const simd::isa which = simd::active_isa();
+  auto plan = simd::make_encode_plan<Fmt>(policy, opt.seed, opt.random_count);
+  for (std::size_t at = begin; at < end; at += packed_chunk) {
+    const std::size_t n = std::min(packed_chunk, end - at);
+    plan.first_index = opt.first_index + at;
+    encode_runtime<Fmt>(in.data() + at, codes, n, plan);
+    simd::decode_f32<Fmt>(which, codes, out.data() + at, n, opt.nan);
   }
 }
 
@@ -288,6 +307,41 @@ void dequantize_packed(const parallel& par, span<const std::uint8_t> in, span<fl
   detail::run_parallel(par, out.size(), detail::packed_chunk, [&](std::size_t b, std::size_t e) {
     detail::dequantize_packed_span<Fmt>(in, out, opt.nan, b, e);
   });
+}
+
+/// quantize then dequantize in one pass, through a small buffer: the float32 values Fmt gives
+/// the inputs under a full policy (NaN codes decode as opt.nan says). `out` may be `in`.
+/// Throws std::invalid_argument if the sizes differ.
+template <class Fmt>
+void fake_quantize_as(span<const float> in, detail::float_values_t<Fmt> out, const conversion_policy& policy,
+                      const array_options& opt = {}) {
+  detail::require_float_format<Fmt>();
+  detail::check_sizes(in.size(), out.size(), "fake_quantize");
+  detail::fake_quantize_span<Fmt>(in, out, policy, opt, 0, in.size());
+}
+
+/// fake_quantize_as on several threads (identical result).
+template <class Fmt>
+void fake_quantize_as(const parallel& par, span<const float> in, detail::float_values_t<Fmt> out,
+                      const conversion_policy& policy, const array_options& opt = {}) {
+  detail::require_float_format<Fmt>();
+  detail::check_sizes(in.size(), out.size(), "fake_quantize");
+  detail::run_parallel(par, in.size(), 1, [&](std::size_t b, std::size_t e) {
+    detail::fake_quantize_span<Fmt>(in, out, policy, opt, b, e);
+  });
+}
+
+/// quantize then dequantize with rounding R and overflow O, in one pass.
+template <class Fmt, rounding R = rounding::nearest_even, overflow O = default_overflow_v<Fmt>>
+void fake_quantize(span<const float> in, detail::float_values_t<Fmt> out, const array_options& opt = {}) {
+  fake_quantize_as<Fmt>(in, out, conversion_policy{}.with(R).with(O), opt);
+}
+
+/// fake_quantize on several threads (identical result).
+template <class Fmt, rounding R = rounding::nearest_even, overflow O = default_overflow_v<Fmt>>
+void fake_quantize(const parallel& par, span<const float> in, detail::float_values_t<Fmt> out,
+                   const array_options& opt = {}) {
+  fake_quantize_as<Fmt>(par, in, out, conversion_policy{}.with(R).with(O), opt);
 }
 
 }  // namespace lowp

@@ -128,16 +128,24 @@ LOWP_AVX2_FN vu32 int_to_float_bits(vu32 v) {
   return _mm256_castps_si256(_mm256_cvtepi32_ps(v));
 }
 
-/// IEEE float32 product, quotient and sum of bit patterns (round to nearest even; the kernels
-/// assume the default MXCSR: no flush-to-zero, no denormals-are-zero).
+/// IEEE float32 product, quotient and sum of bit patterns, each rounded once to nearest even
+/// (the default MXCSR is assumed: no flush-to-zero). The empty asm keeps each result a
+/// separate instruction: GCC's intrinsics are plain vector arithmetic, which -ffp-contract
+/// would otherwise fuse into an FMA.
 LOWP_AVX2_FN vu32 fmul(vu32 a, vu32 b) {
-  return _mm256_castps_si256(_mm256_mul_ps(_mm256_castsi256_ps(a), _mm256_castsi256_ps(b)));
+  __m256 r = _mm256_mul_ps(_mm256_castsi256_ps(a), _mm256_castsi256_ps(b));
+  __asm__("" : "+x"(r));
+  return _mm256_castps_si256(r);
 }
 LOWP_AVX2_FN vu32 fdiv(vu32 a, vu32 b) {
-  return _mm256_castps_si256(_mm256_div_ps(_mm256_castsi256_ps(a), _mm256_castsi256_ps(b)));
+  __m256 r = _mm256_div_ps(_mm256_castsi256_ps(a), _mm256_castsi256_ps(b));
+  __asm__("" : "+x"(r));
+  return _mm256_castps_si256(r);
 }
 LOWP_AVX2_FN vu32 fadd(vu32 a, vu32 b) {
-  return _mm256_castps_si256(_mm256_add_ps(_mm256_castsi256_ps(a), _mm256_castsi256_ps(b)));
+  __m256 r = _mm256_add_ps(_mm256_castsi256_ps(a), _mm256_castsi256_ps(b));
+  __asm__("" : "+x"(r));
+  return _mm256_castps_si256(r);
 }
 /// The largest lane (unsigned).
 LOWP_AVX2_FN std::uint32_t reduce_max_u(vu32 v) {

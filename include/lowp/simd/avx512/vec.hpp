@@ -124,16 +124,20 @@ LOWP_AVX512_FN vu32 int_to_float_bits(vu32 v) {
   return _mm512_castps_si512(_mm512_cvtepi32_ps(v));
 }
 
-/// IEEE float32 product, quotient and sum of bit patterns (round to nearest even; the kernels
-/// assume the default MXCSR: no flush-to-zero, no denormals-are-zero).
+/// IEEE float32 product, quotient and sum of bit patterns, each rounded once to nearest even
+/// (the embedded-rounding forms: builtins that no -ffp-contract setting fuses into an FMA, and
+/// that ignore MXCSR's rounding field; flush-to-zero is assumed off).
 LOWP_AVX512_FN vu32 fmul(vu32 a, vu32 b) {
-  return _mm512_castps_si512(_mm512_mul_ps(_mm512_castsi512_ps(a), _mm512_castsi512_ps(b)));
+  return _mm512_castps_si512(_mm512_mul_round_ps(_mm512_castsi512_ps(a), _mm512_castsi512_ps(b),
+                                                 _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
 }
 LOWP_AVX512_FN vu32 fdiv(vu32 a, vu32 b) {
-  return _mm512_castps_si512(_mm512_div_ps(_mm512_castsi512_ps(a), _mm512_castsi512_ps(b)));
+  return _mm512_castps_si512(_mm512_div_round_ps(_mm512_castsi512_ps(a), _mm512_castsi512_ps(b),
+                                                 _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
 }
 LOWP_AVX512_FN vu32 fadd(vu32 a, vu32 b) {
-  return _mm512_castps_si512(_mm512_add_ps(_mm512_castsi512_ps(a), _mm512_castsi512_ps(b)));
+  return _mm512_castps_si512(_mm512_add_round_ps(_mm512_castsi512_ps(a), _mm512_castsi512_ps(b),
+                                                 _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
 }
 /// The largest lane (unsigned).
 LOWP_AVX512_FN std::uint32_t reduce_max_u(vu32 v) {

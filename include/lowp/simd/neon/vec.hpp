@@ -173,16 +173,23 @@ LOWP_NEON_FN vu32 lookup256(const std::uint32_t* table, vu32 idx) {
 /// The float32 bits of each lane's value as an integer (exact below 2^24).
 LOWP_NEON_FN vu32 int_to_float_bits(vu32 v) { return vreinterpretq_u32_f32(vcvtq_f32_u32(v)); }
 
-/// IEEE float32 product, quotient and sum of bit patterns (round to nearest even; AArch64's
-/// default FPCR: no flush-to-zero).
+/// IEEE float32 product, quotient and sum of bit patterns, each rounded once to nearest even
+/// (AArch64's default FPCR: no flush-to-zero). The empty asm keeps each result a separate
+/// instruction: the intrinsics are plain vector arithmetic, which -ffp-contract would fuse.
 LOWP_NEON_FN vu32 fmul(vu32 a, vu32 b) {
-  return vreinterpretq_u32_f32(vmulq_f32(vreinterpretq_f32_u32(a), vreinterpretq_f32_u32(b)));
+  float32x4_t r = vmulq_f32(vreinterpretq_f32_u32(a), vreinterpretq_f32_u32(b));
+  __asm__("" : "+w"(r));
+  return vreinterpretq_u32_f32(r);
 }
 LOWP_NEON_FN vu32 fdiv(vu32 a, vu32 b) {
-  return vreinterpretq_u32_f32(vdivq_f32(vreinterpretq_f32_u32(a), vreinterpretq_f32_u32(b)));
+  float32x4_t r = vdivq_f32(vreinterpretq_f32_u32(a), vreinterpretq_f32_u32(b));
+  __asm__("" : "+w"(r));
+  return vreinterpretq_u32_f32(r);
 }
 LOWP_NEON_FN vu32 fadd(vu32 a, vu32 b) {
-  return vreinterpretq_u32_f32(vaddq_f32(vreinterpretq_f32_u32(a), vreinterpretq_f32_u32(b)));
+  float32x4_t r = vaddq_f32(vreinterpretq_f32_u32(a), vreinterpretq_f32_u32(b));
+  __asm__("" : "+w"(r));
+  return vreinterpretq_u32_f32(r);
 }
 /// The largest lane (unsigned).
 LOWP_NEON_FN std::uint32_t reduce_max_u(vu32 v) { return vmaxvq_u32(v); }
