@@ -109,6 +109,22 @@ const std::array<std::uint32_t, 256>& element_value_table() {
   return table;
 }
 
+/// The element value table split into byte planes (plan.hpp), built once per process.
+template <class Elem>
+const byte_planes& element_byte_planes() {
+  static const byte_planes planes = [] {
+    const std::array<std::uint32_t, 256>& t = element_value_table<Elem>();
+    byte_planes p;
+    p.low_zero = true;
+    for (std::size_t c = 0; c < 256; ++c) {
+      for (int b = 0; b < 4; ++b) p.plane[b][c] = static_cast<std::uint8_t>(t[c] >> (8 * b));
+      if ((t[c] & 0xFFFFu) != 0) p.low_zero = false;
+    }
+    return p;
+  }();
+  return planes;
+}
+
 /// Values of every scale code of an 8-bit-or-narrower scale format (the reference's
 /// scale_value), built once per process.
 template <class B>

@@ -381,9 +381,10 @@ LOWP_SIMD_KERNEL void quantize_blocks(const float* in, std::size_t nblocks,
   }
 }
 
-/// Unpacks one block's element codes into vectors (one per `lanes` elements).
+/// Unpacks one block's element codes into vectors (one per `lanes` elements); `more`: another
+/// block follows in memory.
 template <class B>
-LOWP_SIMD_FN void load_block_codes(const std::uint8_t* src, vu32* codes) {
+LOWP_SIMD_FN void load_block_codes(const std::uint8_t* src, vu32* codes, bool more) {
   constexpr std::size_t nv = B::block_size / lanes;
   constexpr int bits = B::element_bits;
   if constexpr (bits == 8) {
@@ -400,6 +401,19 @@ LOWP_SIMD_FN void load_block_codes(const std::uint8_t* src, vu32* codes) {
       const vu32 b = load_u8(src + j * lanes);
       interleave(and_(b, splat(0xFu)), shr<4>(b), codes[2 * j], codes[2 * j + 1]);
     }
+  } else if constexpr (bits == 4 && nv == 1 && B::order == blocks::element_order::sequential) {
+    // One vector per block: its lanes / 2 bytes, split into nibbles and interleaved. Blocks
+    // followed by another read a whole vector of bytes (no copy, no store-forwarding stall).
+    vu32 b;
+    if (more) {
+      b = load_u8(src);
+    } else {
+      alignas(64) std::uint8_t tmp[lanes] = {};
+      std::memcpy(tmp, src, lanes / 2);
+      b = load_u8(tmp);
+    }
+    vu32 hi;
+    interleave(and_(b, splat(0xFu)), shr<4>(b), codes[0], hi);
   } else {
     alignas(64) std::uint8_t tmp[B::block_size];
     if constexpr (B::order == blocks::element_order::split_halves) {
@@ -443,10 +457,33 @@ LOWP_SIMD_KERNEL void dequantize_blocks(const std::uint8_t* elements,
       sv = fmul(splat(bit_cast<std::uint32_t>(t.decode)), sv);
     alignas(64) std::uint32_t f[lanes];
     store_u32(f, sv);
+    if constexpr (has_byte_planes && B::element_bits == 8) {
+      // Byte codes: the group's element values by bulk byte-plane lookups, then scaled in place.
+      float* o = out + g0 * bs;
+      decode_byte_planes(elements + g0 * B::block_bytes, o, gn * bs,
+                         element_byte_planes<typename B::element>());
+      for (std::size_t g = 0; g < gn; ++g) {
+        const vu32 fv = splat(f[g]);
+        vmask nan = mask_none();
+        for (std::size_t k = 0; k < nv; ++k) {
+          float* at = o + g * bs + k * lanes;
+          vu32 v = fmul(load_f32(at), fv);
+          if constexpr (T::kind == block_rule_kind::nvfp4_te)
+            v = fmul(v, splat(bit_cast<std::uint32_t>(s_dec)));
+          nan = mask_or(nan, gt_u(and_(v, splat(0x7FFFFFFFu)), splat(0x7F800000u)));
+          store_f32(at, v);
+        }
+        const std::size_t b = g0 + g;
+        if (any(nan))
+          blocks::reference::dequantize_elements<B>(elements, scales, t, out, b * bs,
+                                                    (b + 1) * bs);
+      }
+      continue;
+    }
     for (std::size_t g = 0; g < gn; ++g) {
       const std::size_t b = g0 + g;
       vu32 codes[nv];
-      load_block_codes<B>(elements + b * B::block_bytes, codes);
+      load_block_codes<B>(elements + b * B::block_bytes, codes, b + 1 < nblocks);
       const vu32 fv = splat(f[g]);
       vmask nan = mask_none();
       for (std::size_t k = 0; k < nv; ++k) {
