@@ -11,8 +11,8 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
-#include <stdexcept>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -60,7 +60,8 @@ std::vector<float> block_inputs(std::size_t n, std::size_t bs, std::uint64_t see
       float v = 0.0f;
       switch (kind) {
         case 0:  // random values within a few binades below 2^e
-          v = std::ldexp(std::ldexp(static_cast<float>(rng() >> 40), -24), e - static_cast<int>(pick(6)));
+          v = std::ldexp(std::ldexp(static_cast<float>(rng() >> 40), -24),
+                         e - static_cast<int>(pick(6)));
           break;
         case 1:  // short mantissas: element grid points and midpoints (ties) under the scale
           v = std::ldexp(static_cast<float>(pick(64)), e - 6);
@@ -69,10 +70,12 @@ std::vector<float> block_inputs(std::size_t n, std::size_t bs, std::uint64_t see
           v = 0.0f;
           break;
         case 3:  // maxima a few ulps below a power of two
-          v = f32((static_cast<std::uint32_t>(std::clamp(e + 127, 1, 254)) << 23) | (0x7FFFFFu - pick(300)));
+          v = f32((static_cast<std::uint32_t>(std::clamp(e + 127, 1, 254)) << 23) |
+                  (0x7FFFFFu - pick(300)));
           break;
         case 4:  // a wide spread: small elements underflow under the scale
-          v = std::ldexp(1.0f + static_cast<float>(pick(8)) / 8.0f, e - static_cast<int>(pick(160)));
+          v = std::ldexp(1.0f + static_cast<float>(pick(8)) / 8.0f,
+                         e - static_cast<int>(pick(160)));
           break;
         case 5:  // raw bit patterns
           v = f32(static_cast<std::uint32_t>(rng()));
@@ -110,8 +113,8 @@ void check_quantize(const char* name, const std::vector<float>& x, const blk::bl
   const std::size_t nb = blk::block_count<B>(x.size());
   blk::tensor_scale_state t;
   if constexpr (B::two_level)
-    t = B::scale_rule::template tensor<B>(o.tensor_amax ? *o.tensor_amax
-                                                        : blk::gather_stats(x.data(), x.size()).amax);
+    t = B::scale_rule::template tensor<B>(
+        o.tensor_amax ? *o.tensor_amax : blk::gather_stats(x.data(), x.size()).amax);
   std::vector<std::uint8_t> ref_e(nb * B::block_bytes, 0);
   std::vector<S> ref_s(nb, 0);
   bool ref_threw = false;
@@ -123,9 +126,8 @@ void check_quantize(const char* name, const std::vector<float>& x, const blk::bl
   }
   for (simd::isa which : vector_isas()) {
     INFO(name << " isa=" << simd::isa_name(which) << " round=" << static_cast<int>(R)
-              << " n=" << x.size() << " zeros=" << static_cast<int>(o.zeros)
-              << " specials=" << static_cast<int>(o.specials)
-              << " random_count=" << o.random_count);
+              << " n=" << x.size() << " zeros=" << static_cast<int>(o.zeros) << " specials="
+              << static_cast<int>(o.specials) << " random_count=" << o.random_count);
     std::vector<std::uint8_t> e(nb * B::block_bytes + guard_bytes, guard);
     std::vector<S> s(nb + guard_bytes / sizeof(S) + 1, static_cast<S>(0xA5A5));
     std::fill(e.begin(), e.begin() + static_cast<std::ptrdiff_t>(nb * B::block_bytes), 0);
@@ -145,8 +147,8 @@ void check_quantize(const char* name, const std::vector<float>& x, const blk::bl
     std::size_t first_bad_s = 0;
     for (std::size_t b = 0; b < nb; ++b)
       if (s[b] != ref_s[b] && bad_s++ == 0) first_bad_s = b;
-    INFO("first element byte mismatch at " << first_bad << " (block "
-                                           << first_bad / B::block_bytes << ")");
+    INFO("first element byte mismatch at " << first_bad << " (block " << first_bad / B::block_bytes
+                                           << ")");
     INFO("first scale mismatch at block " << first_bad_s);
     CHECK(bad_e == 0);
     CHECK(bad_s == 0);
@@ -377,7 +379,8 @@ void check_affine(const char* name) {
   std::vector<S> codes(n);
   for (std::size_t i = 0; i < n; ++i) codes[i] = static_cast<S>(rng());
   std::vector<float> ref(n);
-  for (std::size_t i = 0; i < n; ++i) ref[i] = lowp::dequantize_int<Fmt>(codes[i], params[i / group]);
+  for (std::size_t i = 0; i < n; ++i)
+    ref[i] = lowp::dequantize_int<Fmt>(codes[i], params[i / group]);
   for (simd::isa which : vector_isas()) {
     simd::set_active_isa(which);
     std::vector<float> out(n);
@@ -405,15 +408,15 @@ TEST_CASE("fake_quantize: the element formats' round trip in one pass", "[simd][
     simd::set_active_isa(which);
     std::vector<float> out(x.size());
     lowp::fake_quantize<lowp::formats::e4m3fn, rounding::stochastic>(
-        lowp::span<const float>(x), lowp::span<float>(out), {3, 32, 10, lowp::nan_decoding::positive});
+        lowp::span<const float>(x), lowp::span<float>(out),
+        {3, 32, 10, lowp::nan_decoding::positive});
     std::vector<float> par(x.size());
     lowp::fake_quantize<lowp::formats::e4m3fn, rounding::stochastic>(
         lowp::parallel{3, 100}, lowp::span<const float>(x), lowp::span<float>(par),
         {3, 32, 10, lowp::nan_decoding::positive});
     std::vector<float> in_place = x;
-    lowp::fake_quantize_as<lowp::formats::e2m1fn>(lowp::span<const float>(in_place),
-                                                  lowp::span<float>(in_place),
-                                                  lowp::conversion_policy{});
+    lowp::fake_quantize_as<lowp::formats::e2m1fn>(
+        lowp::span<const float>(in_place), lowp::span<float>(in_place), lowp::conversion_policy{});
     simd::set_active_isa(simd::best_isa());
     std::size_t bad = 0;
     std::size_t bad_par = 0;
@@ -449,7 +452,8 @@ TEST_CASE("blocks::fake_quantize equals dequantize(quantize) of the reference",
   const std::size_t nb = blk::block_count<blk::nvfp4>(x.size());
   std::vector<std::uint8_t> e(nb * blk::nvfp4::block_bytes);
   std::vector<std::uint8_t> s(nb);
-  const auto t = blk::nvfp4::scale_rule::tensor<blk::nvfp4>(blk::gather_stats(x.data(), x.size()).amax);
+  const auto t =
+      blk::nvfp4::scale_rule::tensor<blk::nvfp4>(blk::gather_stats(x.data(), x.size()).amax);
   blk::reference::quantize_blocks<blk::nvfp4, rounding::nearest_even>(x.data(), x.size(), 0, nb,
                                                                       e.data(), s.data(), t, {});
   std::vector<float> ref(x.size());
@@ -457,8 +461,7 @@ TEST_CASE("blocks::fake_quantize equals dequantize(quantize) of the reference",
   CHECK(std::memcmp(out.data(), ref.data(), out.size() * 4) == 0);
 }
 
-TEST_CASE("block kernels: Q4_0 rounds fp32(x * id) before adding 8.5 (no FMA)",
-          "[simd][blocks]") {
+TEST_CASE("block kernels: Q4_0 rounds fp32(x * id) before adding 8.5 (no FMA)", "[simd][blocks]") {
   // 1008 * fp32(1 / -224) lands a hair beyond -4.5: fp32(fp32(x * id) + 8.5) is 4.0 with two
   // roundings, and an FMA would give 3.99999976 (code 3). GCC contracts vector intrinsics.
   const std::uint32_t bits[32] = {

@@ -5,10 +5,10 @@
 #pragma once
 
 #include <algorithm>
-#include <exception>
-#include <mutex>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -27,15 +27,15 @@ namespace lowp {
 struct array_options {
   /// Stochastic rounding: element i uses counter_bits(seed, first_index + i).
   std::uint64_t seed = 0;
-  unsigned random_count = 32;      ///< stochastic rounding: random bits per element (1..32)
-  std::uint64_t first_index = 0;   ///< stream position of element 0 (for arrays in pieces)
+  unsigned random_count = 32;     ///< stochastic rounding: random bits per element (1..32)
+  std::uint64_t first_index = 0;  ///< stream position of element 0 (for arrays in pieces)
   nan_decoding nan = nan_decoding::keep_sign;  ///< dequantize: float32 bits of NaN codes
 };
 
 /// Runs a conversion on several threads: the array is split into contiguous pieces, each
 /// converted as the single-thread call would convert it (identical results).
 struct parallel {
-  unsigned threads = 0;                    ///< 0: std::thread::hardware_concurrency()
+  unsigned threads = 0;                   ///< 0: std::thread::hardware_concurrency()
   std::size_t min_per_thread = 1u << 16;  ///< fewer elements per thread run on fewer threads
 };
 
@@ -66,8 +66,8 @@ using float_values_t = span<std::conditional_t<true, float, float_storage_t<Fmt>
 
 inline void check_sizes(std::size_t in, std::size_t out, const char* what) {
   if (in != out)
-    throw std::invalid_argument(std::string("lowp: ") + what + ": input has " +
-                                std::to_string(in) + " elements, output " + std::to_string(out));
+    throw std::invalid_argument(std::string("lowp: ") + what + ": input has " + std::to_string(in) +
+                                " elements, output " + std::to_string(out));
 }
 
 /// Calls body(begin, end) over [0, count) on up to par.threads threads; piece boundaries are
@@ -201,8 +201,8 @@ constexpr void require_sub_byte() noexcept {
 /// Quantizes float32 to Fmt under a full conversion policy, one code per storage element.
 /// Throws std::invalid_argument if the sizes differ.
 template <class Fmt>
-void quantize_as(span<const float> in, span<detail::float_storage_t<Fmt>> out, const conversion_policy& policy,
-                 const array_options& opt = {}) {
+void quantize_as(span<const float> in, span<detail::float_storage_t<Fmt>> out,
+                 const conversion_policy& policy, const array_options& opt = {}) {
   detail::require_float_format<Fmt>();
   detail::check_sizes(in.size(), out.size(), "quantize");
   detail::quantize_span<Fmt>(in, out, policy, opt, 0, in.size());
@@ -222,7 +222,8 @@ void quantize_as(const parallel& par, span<const float> in, span<detail::float_s
 /// Quantizes float32 to Fmt with rounding R and overflow O, one code per storage element
 /// (every other policy at its default; rounding::stochastic takes its seed from `opt`).
 template <class Fmt, rounding R = rounding::nearest_even, overflow O = default_overflow_v<Fmt>>
-void quantize(span<const float> in, span<detail::float_storage_t<Fmt>> out, const array_options& opt = {}) {
+void quantize(span<const float> in, span<detail::float_storage_t<Fmt>> out,
+              const array_options& opt = {}) {
   quantize_as<Fmt>(in, out, conversion_policy{}.with(R).with(O), opt);
 }
 
@@ -235,7 +236,8 @@ void quantize(const parallel& par, span<const float> in, span<detail::float_stor
 
 /// Decodes codes of Fmt to float32 (exact; NaN codes as opt.nan says).
 template <class Fmt>
-void dequantize(span<const detail::float_storage_t<Fmt>> in, span<float> out, const array_options& opt = {}) {
+void dequantize(span<const detail::float_storage_t<Fmt>> in, span<float> out,
+                const array_options& opt = {}) {
   detail::require_float_format<Fmt>();
   detail::check_sizes(in.size(), out.size(), "dequantize");
   simd::decode_f32<Fmt>(simd::active_isa(), in.data(), out.data(), in.size(), opt.nan);
@@ -313,8 +315,8 @@ void dequantize_packed(const parallel& par, span<const std::uint8_t> in, span<fl
 /// the inputs under a full policy (NaN codes decode as opt.nan says). `out` may be `in`.
 /// Throws std::invalid_argument if the sizes differ.
 template <class Fmt>
-void fake_quantize_as(span<const float> in, detail::float_values_t<Fmt> out, const conversion_policy& policy,
-                      const array_options& opt = {}) {
+void fake_quantize_as(span<const float> in, detail::float_values_t<Fmt> out,
+                      const conversion_policy& policy, const array_options& opt = {}) {
   detail::require_float_format<Fmt>();
   detail::check_sizes(in.size(), out.size(), "fake_quantize");
   detail::fake_quantize_span<Fmt>(in, out, policy, opt, 0, in.size());
@@ -333,7 +335,8 @@ void fake_quantize_as(const parallel& par, span<const float> in, detail::float_v
 
 /// quantize then dequantize with rounding R and overflow O, in one pass.
 template <class Fmt, rounding R = rounding::nearest_even, overflow O = default_overflow_v<Fmt>>
-void fake_quantize(span<const float> in, detail::float_values_t<Fmt> out, const array_options& opt = {}) {
+void fake_quantize(span<const float> in, detail::float_values_t<Fmt> out,
+                   const array_options& opt = {}) {
   fake_quantize_as<Fmt>(in, out, conversion_policy{}.with(R).with(O), opt);
 }
 

@@ -46,7 +46,7 @@ block_tensor<Block> quantize(span<const float> in, const block_options& o = {}) 
   q.elements.assign(blocks * Block::block_bytes, 0);
   q.scales.assign(blocks, 0);
   q.tensor = blocks::quantize<Block, R>(in, span<std::uint8_t>(q.elements),
-                                span<typename Block::scale_storage>(q.scales), o);
+                                        span<typename Block::scale_storage>(q.scales), o);
   return q;
 }
 
@@ -103,7 +103,7 @@ void dequantize(const block_tensor<Block>& q, span<float> out) {
     throw std::invalid_argument("lowp: dequantize of " + std::to_string(q.size) + " values into " +
                                 std::to_string(out.size()));
   blocks::dequantize<Block>(span<const std::uint8_t>(q.elements),
-                    span<const typename Block::scale_storage>(q.scales), q.tensor, out);
+                            span<const typename Block::scale_storage>(q.scales), q.tensor, out);
 }
 
 /// Dequantizes a block_tensor into a new vector.

@@ -168,8 +168,8 @@ void quantize_int(span<const float> in, span<storage_t<Fmt>> out, span<const aff
     // The kernels form the quotient in fp32 (the exact division runs on the codec).
     if (q.division != scale_division::exact &&
         detail::quantize_int_kernel<Fmt>(which, q.round, in.data() + g0, out.data() + g0, g1 - g0,
-                                         p, q.division == scale_division::fp32_divide, lo, hi,
-                                         key, g0, random_count))
+                                         p, q.division == scale_division::fp32_divide, lo, hi, key,
+                                         g0, random_count))
       continue;
     for (std::size_t i = g0; i < g1; ++i)
       out[i] = quantize_int<Fmt>(in[i], p, q, counter_random_bits(seed, i, random_count));

@@ -21,8 +21,7 @@ namespace simd {
 /// Whether the block kernels of an ISA with `lanes` lanes cover block format B.
 template <class B>
 constexpr bool block_vectorized(std::size_t lanes) noexcept {
-  return block_traits<B>::vectorizable && B::block_size % lanes == 0 &&
-         B::block_size / lanes <= 64;
+  return block_traits<B>::vectorizable && B::block_size % lanes == 0 && B::block_size / lanes <= 64;
 }
 
 /// Whether `which` runs a kernel for block format B (otherwise the scalar reference runs).

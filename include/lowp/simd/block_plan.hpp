@@ -56,7 +56,6 @@ constexpr bool is_pow2_kind(block_rule_kind k) noexcept {
          k == block_rule_kind::pow2_scalar;
 }
 
-
 /// Constants of a block format's kernels.
 template <class B>
 struct block_traits {
@@ -84,8 +83,8 @@ struct block_traits {
   static constexpr bool scale_ok =
       encode_traits<scale_fmt>::vectorizable &&
       (total_bits(sf) <= 8 ||
-       (std::is_same_v<scale_fmt, formats::binary16> && (kind == block_rule_kind::ggml_q8_0 ||
-                                                         kind == block_rule_kind::ggml_q4_0)));
+       (std::is_same_v<scale_fmt, formats::binary16> &&
+        (kind == block_rule_kind::ggml_q8_0 || kind == block_rule_kind::ggml_q4_0)));
   /// Whether a kernel exists for B (the ISA adds block_size % lanes == 0).
   static constexpr bool vectorizable = kind != block_rule_kind::none && element_ok && scale_ok;
 
@@ -148,14 +147,13 @@ struct block_encode_plan {
   blocks::tensor_scale_state tensor;  ///< the tensor scale (two-level formats)
   blocks::block_options options;      ///< the caller's options
   /// Element encoding of minifloat elements: saturate, positive NaN, the caller's no_nan.
-  encode_plan<std::conditional_t<block_traits<B>::minifloat, typename B::element,
-                                 formats::e4m3fn>>
+  encode_plan<std::conditional_t<block_traits<B>::minifloat, typename B::element, formats::e4m3fn>>
       element;
   /// The scale conversion of the NVFP4 and ggml rules (RNE; saturating for NVFP4).
-  encode_plan<std::conditional_t<block_traits<B>::scale_ok, typename B::scale_format,
-                                 formats::e4m3fn>>
+  encode_plan<
+      std::conditional_t<block_traits<B>::scale_ok, typename B::scale_format, formats::e4m3fn>>
       scale;
-  std::uint64_t key = 0;  ///< stochastic rounding: counter key of the seed
+  std::uint64_t key = 0;   ///< stochastic rounding: counter key of the seed
   float per_block = 0.0f;  ///< nvfp4_te: fp32(S_enc * fp32(1 / 6)); rceil: fp32(1 / max_elem)
 };
 

@@ -48,8 +48,8 @@ inline x86_features probe_x86() noexcept {
   const bool avx512vl = (b & (1u << 31)) != 0;
   const bool avx512vbmi = (c & (1u << 1)) != 0;
   f.avx2 = ymm_os && avx2 && fma && f16c && bmi1 && bmi2;
-  f.avx512 = f.avx2 && zmm_os && avx512f && avx512dq && avx512cd && avx512bw && avx512vl &&
-             avx512vbmi;
+  f.avx512 =
+      f.avx2 && zmm_os && avx512f && avx512dq && avx512cd && avx512bw && avx512vl && avx512vbmi;
   return f;
 }
 

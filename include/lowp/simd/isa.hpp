@@ -52,9 +52,10 @@
 
 // Function-level target attributes: kernels need no -m flags.
 #define LOWP_TARGET_AVX2 __attribute__((target("avx2,fma,f16c,bmi,bmi2,popcnt")))
-#define LOWP_TARGET_AVX512                                                                 \
-  __attribute__((target("avx2,fma,f16c,bmi,bmi2,popcnt,avx512f,avx512bw,avx512dq,avx512vl," \
-                        "avx512vbmi,avx512cd")))
+#define LOWP_TARGET_AVX512                                                       \
+  __attribute__((                                                                \
+      target("avx2,fma,f16c,bmi,bmi2,popcnt,avx512f,avx512bw,avx512dq,avx512vl," \
+             "avx512vbmi,avx512cd")))
 
 namespace lowp {
 namespace simd {

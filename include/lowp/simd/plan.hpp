@@ -35,18 +35,20 @@ struct encode_traits {
   /// Subtracted after (c << M) + n: ((127 - bias) + 1) << M, modulo 2^32.
   static constexpr std::uint32_t code_offset =
       static_cast<std::uint32_t>((128 - f.bias) * (std::int64_t{1} << M));
-  static constexpr std::uint32_t max_magnitude = static_cast<std::uint32_t>(max_finite_magnitude(f));
-  static constexpr std::uint32_t sign = is_signed(f) ? static_cast<std::uint32_t>(sign_mask(f)) : 0u;
+  static constexpr std::uint32_t max_magnitude =
+      static_cast<std::uint32_t>(max_finite_magnitude(f));
+  static constexpr std::uint32_t sign =
+      is_signed(f) ? static_cast<std::uint32_t>(sign_mask(f)) : 0u;
   /// float32 bits of the largest finite value: inputs above it may overflow.
   static constexpr std::uint32_t max_bits =
       bit_cast<std::uint32_t>(static_cast<float>(max_finite(f)));
   /// The vector kernels cover formats whose every value is a float32 with emin >= -127.
-  static constexpr bool vectorizable = is_valid(f) && bits <= 32 && M <= 23 &&
-                                       emin(f) >= -127 && emax(f) <= 127;
+  static constexpr bool vectorizable =
+      is_valid(f) && bits <= 32 && M <= 23 && emin(f) >= -127 && emax(f) <= 127;
   /// Formats with float32's exponent field and subnormals (bfloat16, tf32, binary32): the
   /// magnitude code is the float32 magnitude shifted right by 23 - M, rounded.
-  static constexpr bool float32_exponent = vectorizable && f.exponent_bits == 8 &&
-                                           f.bias == 127 && has_subnormals(f) && has_zero(f);
+  static constexpr bool float32_exponent =
+      vectorizable && f.exponent_bits == 8 && f.bias == 127 && has_subnormals(f) && has_zero(f);
   /// The float-add path (fp_magic): the quantum of binade c is the ulp of 2^(c + 23 - M), so
   /// adding that power of two makes the FPU round |x| to Fmt's grid. It needs that power to be
   /// finite for 2^(emax + 1), float32 subnormal inputs to lie below half a quantum (then a
@@ -58,30 +60,30 @@ struct encode_traits {
       fp_magic ? static_cast<std::uint32_t>(emax(f) + 1 + 127) << 23 : 0u;
 };
 
-/// The integer grid for round_integer (fixed-point block elements, affine integers): quantum 2^-FractionBits for
-/// every |y| below 2^(24 - FractionBits) (larger values clamp anyway).
+/// The integer grid for round_integer (fixed-point block elements, affine integers): quantum
+/// 2^-FractionBits for every |y| below 2^(24 - FractionBits) (larger values clamp anyway).
 template <int FractionBits>
 struct integer_grid {
-  static constexpr int M = 23;                               ///< float32's mantissa
-  static constexpr int first_binade = 150 - FractionBits;    ///< biased exponent of the quantum
+  static constexpr int M = 23;                             ///< float32's mantissa
+  static constexpr int first_binade = 150 - FractionBits;  ///< biased exponent of the quantum
 };
 
 /// Codes of the special cases of one conversion, for positive [0] and negative [1] inputs,
 /// computed by the scalar codec (pack.hpp) under the caller's policy.
 template <class Fmt>
 struct encode_plan {
-  conversion_policy policy;         ///< the conversion (policy.round is the kernel's mode)
-  std::uint64_t seed = 0;           ///< stochastic rounding: the caller's seed
-  std::uint32_t overflow[2] = {};   ///< rounded magnitude above the largest finite (step 8)
-  std::uint32_t underflow[2] = {};  ///< non-zero value that rounds to zero (step 9)
-  std::uint32_t zero[2] = {};       ///< +-0 inputs (step 3)
-  std::uint32_t inf[2] = {};        ///< +-inf inputs (step 2)
-  std::uint32_t nan[2] = {};        ///< NaN inputs (step 1)
-  std::uint32_t negative_number = 0;   ///< unsigned Fmt: negative non-zero finite input (step 4)
-  bool negative_is_magnitude = true;   ///< unsigned Fmt: negatives convert as |x|
-  std::uint64_t key = 0;               ///< stochastic rounding: counter key of the seed
-  std::uint64_t first_index = 0;       ///< stochastic rounding: stream index of element 0
-  unsigned random_count = 32;          ///< stochastic rounding: bits used (1..32)
+  conversion_policy policy;           ///< the conversion (policy.round is the kernel's mode)
+  std::uint64_t seed = 0;             ///< stochastic rounding: the caller's seed
+  std::uint32_t overflow[2] = {};     ///< rounded magnitude above the largest finite (step 8)
+  std::uint32_t underflow[2] = {};    ///< non-zero value that rounds to zero (step 9)
+  std::uint32_t zero[2] = {};         ///< +-0 inputs (step 3)
+  std::uint32_t inf[2] = {};          ///< +-inf inputs (step 2)
+  std::uint32_t nan[2] = {};          ///< NaN inputs (step 1)
+  std::uint32_t negative_number = 0;  ///< unsigned Fmt: negative non-zero finite input (step 4)
+  bool negative_is_magnitude = true;  ///< unsigned Fmt: negatives convert as |x|
+  std::uint64_t key = 0;              ///< stochastic rounding: counter key of the seed
+  std::uint64_t first_index = 0;      ///< stochastic rounding: stream index of element 0
+  unsigned random_count = 32;         ///< stochastic rounding: bits used (1..32)
 };
 
 /// The plan of a conversion under `policy` (seed, random_count and first_index matter only to
@@ -137,8 +139,8 @@ const decode_table<Fmt>& get_decode_table(nan_decoding how) {
     decode_table<Fmt> t;
     constexpr std::uint32_t codes = 1u << decode_table<Fmt>::bits;
     for (std::uint32_t c = 0; c < 256; ++c)
-      t.value[c] = bit_cast<std::uint32_t>(
-          decode_as<Fmt>(static_cast<storage_t<Fmt>>(c % codes), h));
+      t.value[c] =
+          bit_cast<std::uint32_t>(decode_as<Fmt>(static_cast<storage_t<Fmt>>(c % codes), h));
     return t;
   };
   static const decode_table<Fmt> tables[] = {
@@ -168,9 +170,9 @@ const byte_planes& get_byte_planes(nan_decoding how) {
     }
     return p;
   };
-  static const byte_planes planes[] = {
-      build(nan_decoding::keep_sign), build(nan_decoding::payload), build(nan_decoding::positive),
-      build(nan_decoding::all_ones), build(nan_decoding::bf16_all_ones)};
+  static const byte_planes planes[] = {build(nan_decoding::keep_sign), build(nan_decoding::payload),
+                                       build(nan_decoding::positive), build(nan_decoding::all_ones),
+                                       build(nan_decoding::bf16_all_ones)};
   return planes[static_cast<int>(how)];
 }
 

@@ -124,9 +124,7 @@ LOWP_AVX2_FN vu32 lookup256(const std::uint32_t* table, vu32 idx) {
   return _mm256_i32gather_epi32(reinterpret_cast<const int*>(table), idx, 4);
 }
 /// The float32 bits of each lane's value as an integer (exact below 2^24).
-LOWP_AVX2_FN vu32 int_to_float_bits(vu32 v) {
-  return _mm256_castps_si256(_mm256_cvtepi32_ps(v));
-}
+LOWP_AVX2_FN vu32 int_to_float_bits(vu32 v) { return _mm256_castps_si256(_mm256_cvtepi32_ps(v)); }
 
 /// IEEE float32 product, quotient and sum of bit patterns, each rounded once to nearest even
 /// (the default MXCSR is assumed: no flush-to-zero). The empty asm keeps each result a

@@ -120,9 +120,7 @@ LOWP_AVX512_FN vu32 lookup256(const std::uint32_t* table, vu32 idx) {
   return _mm512_i32gather_epi32(idx, table, 4);
 }
 /// The float32 bits of each lane's value as an integer (exact below 2^24).
-LOWP_AVX512_FN vu32 int_to_float_bits(vu32 v) {
-  return _mm512_castps_si512(_mm512_cvtepi32_ps(v));
-}
+LOWP_AVX512_FN vu32 int_to_float_bits(vu32 v) { return _mm512_castps_si512(_mm512_cvtepi32_ps(v)); }
 
 /// IEEE float32 product, quotient and sum of bit patterns, each rounded once to nearest even
 /// (the embedded-rounding forms: builtins that no -ffp-contract setting fuses into an FMA, and
@@ -172,10 +170,11 @@ LOWP_AVX512_FN vu32 lookup16(const std::uint32_t* table, vu32 idx) {
 /// modes), independent of MXCSR.
 template <rounding R>
 LOWP_AVX512_FN vu32 fadd_round(vu32 a, vu32 b) {
-  constexpr int mode = R == rounding::nearest_even      ? (_MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
-                       : R == rounding::toward_zero     ? (_MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC)
-                       : R == rounding::toward_positive ? (_MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC)
-                                                        : (_MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+  constexpr int mode = R == rounding::nearest_even ? (_MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
+                       : R == rounding::toward_zero ? (_MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC)
+                       : R == rounding::toward_positive
+                           ? (_MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC)
+                           : (_MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
   return _mm512_castps_si512(
       _mm512_add_round_ps(_mm512_castsi512_ps(a), _mm512_castsi512_ps(b), mode));
 }
@@ -198,10 +197,10 @@ LOWP_AVX512_FN __m512i plane_lookup(const std::uint8_t* plane, __m512i codes, __
 template <bool Stream>
 LOWP_AVX512_FN void decode64(__m512i codes, const byte_planes& t, float* out) {
   // Position 16L + 4j + k takes code 16j + 4L + k (a 4x4 transpose of 4-byte groups).
-  const __m512i order = _mm512_set_epi32(0x3F3E3D3C, 0x2F2E2D2C, 0x1F1E1D1C, 0x0F0E0D0C,
-                                         0x3B3A3938, 0x2B2A2928, 0x1B1A1918, 0x0B0A0908,
-                                         0x37363534, 0x27262524, 0x17161514, 0x07060504,
-                                         0x33323130, 0x23222120, 0x13121110, 0x03020100);
+  const __m512i order =
+      _mm512_set_epi32(0x3F3E3D3C, 0x2F2E2D2C, 0x1F1E1D1C, 0x0F0E0D0C, 0x3B3A3938, 0x2B2A2928,
+                       0x1B1A1918, 0x0B0A0908, 0x37363534, 0x27262524, 0x17161514, 0x07060504,
+                       0x33323130, 0x23222120, 0x13121110, 0x03020100);
   const __m512i c = _mm512_permutexvar_epi8(order, codes);
   const __mmask64 high = _mm512_movepi8_mask(c);
   const __m512i p2 = plane_lookup(t.plane[2], c, high);
@@ -245,8 +244,7 @@ LOWP_AVX512_KERNEL void decode_byte_planes(const std::uint8_t* in, float* out, s
     // Large arrays: align the output to 64 bytes, then stream it past the caches.
     const std::size_t head = ((64 - reinterpret_cast<std::uintptr_t>(out) % 64) % 64) / 4;
     if (head != 0) decode_partial(in, out, head, t);
-    for (i = head; i + 64 <= count; i += 64)
-      decode64<true>(_mm512_loadu_si512(in + i), t, out + i);
+    for (i = head; i + 64 <= count; i += 64) decode64<true>(_mm512_loadu_si512(in + i), t, out + i);
     _mm_sfence();
   }
   for (; i + 64 <= count; i += 64) decode64<false>(_mm512_loadu_si512(in + i), t, out + i);

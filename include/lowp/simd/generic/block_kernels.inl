@@ -91,8 +91,8 @@ LOWP_SIMD_FN vmask plan_lanes(vu32 amax, vu32 smax, const block_encode_plan<B>& 
       const vu32 v = fmul(amax, splat(bit_cast<std::uint32_t>(p.per_block)));
       code = encode_vector<S, rounding::nearest_even>(v, p.scale, zero(), zero(), zero());
       const float s_dec = B::two_level ? p.tensor.decode : 1.0f;
-      const vu32 m = fdiv(splat(one), fmul(lookup256(scale_table, code),
-                                           splat(bit_cast<std::uint32_t>(s_dec))));
+      const vu32 m = fdiv(
+          splat(one), fmul(lookup256(scale_table, code), splat(bit_cast<std::uint32_t>(s_dec))));
       factor = select(gt_u(m, splat(flt_max)), splat(flt_max), m);  // fminf; NaN -> FLT_MAX
       return odd_max;
     } else if constexpr (kind == block_rule_kind::nvfp4_torchao) {
@@ -180,8 +180,8 @@ LOWP_SIMD_FN vu32 encode_element_lanes(vu32 x, vu32 f, const block_encode_plan<B
                                          R == rounding::toward_negative || R == rounding::to_odd)) {
       // x * 2^-s underflowed to zero in float32: the smallest float of x's sign rounds as the
       // exact quotient would (both lie far below the element's smallest quantum).
-      const vmask lost =
-          mask_and(eq(and_(y, splat(0x7FFFFFFFu)), zero()), ne(and_(x, splat(0x7FFFFFFFu)), zero()));
+      const vmask lost = mask_and(eq(and_(y, splat(0x7FFFFFFFu)), zero()),
+                                  ne(and_(x, splat(0x7FFFFFFFu)), zero()));
       yr = select(lost, or_(and_(x, splat(0x80000000u)), splat(1)), y);
     }
     const vu32 a = and_(yr, splat(0x7FFFFFFFu));
@@ -190,14 +190,14 @@ LOWP_SIMD_FN vu32 encode_element_lanes(vu32 x, vu32 f, const block_encode_plan<B
       constexpr float_format ef = descriptor_v<typename B::element>;
       // Elements saturate: clamping finite magnitudes to the largest value gives the same codes
       // in every mode and keeps the encoder off its special-case path.
-      const vu32 clamped = select(nan, a, min_u(a, splat(encode_traits<typename B::element>::max_bits)));
+      const vu32 clamped =
+          select(nan, a, min_u(a, splat(encode_traits<typename B::element>::max_bits)));
       vu32 code = encode_vector<typename B::element, R>(or_(clamped, and_(yr, splat(0x80000000u))),
                                                         p.element, rnd, rmask, rshift);
       if (has_negative_zero(ef) && zs.fix) {
         const auto mag = static_cast<std::uint32_t>(all_ones_magnitude(ef));
         const vmask zero_code = mask_andnot(eq(and_(code, splat(mag)), zero()), nan);
-        code = select(zero_code,
-                      zero_sign_bits(y, zs, static_cast<std::uint32_t>(sign_mask(ef))),
+        code = select(zero_code, zero_sign_bits(y, zs, static_cast<std::uint32_t>(sign_mask(ef))),
                       code);
       }
       return code;
@@ -211,7 +211,8 @@ LOWP_SIMD_FN vu32 encode_element_lanes(vu32 x, vu32 f, const block_encode_plan<B
       vu32 c;
       round_integer<G, R>(a, negative, rnd, rmask, rshift, n, c);
       const vu32 limit = select(negative, splat(neg_max), splat(n_max));
-      const vmask big = gt_u(a, splat((static_cast<std::uint32_t>(G::first_binade) << 23) | 0x7FFFFFu));
+      const vmask big =
+          gt_u(a, splat((static_cast<std::uint32_t>(G::first_binade) << 23) | 0x7FFFFFu));
       n = select(mask_or(big, gt_u(n, limit)), limit, n);
       vu32 code;
       if constexpr (E::sign_magnitude) {
@@ -219,8 +220,8 @@ LOWP_SIMD_FN vu32 encode_element_lanes(vu32 x, vu32 f, const block_encode_plan<B
         code = select(negative, or_(n, splat(sign_bit)), n);
         code = select(eq(n, zero()), zero_sign_bits(y, zs, sign_bit), code);
       } else if constexpr (E::offset_binary) {
-        code = and_(select(negative, sub(splat(n_max + 1), n), add(n, splat(n_max + 1))),
-                    splat(mask));
+        code =
+            and_(select(negative, sub(splat(n_max + 1), n), add(n, splat(n_max + 1))), splat(mask));
       } else {
         code = select(negative, and_(sub(zero(), n), splat(mask)), n);
       }
@@ -257,18 +258,22 @@ LOWP_SIMD_FN void encode_block_lanes(const float* x, std::uint32_t f, const bloc
   const vu32 fv = splat(f);
   if constexpr (bits == 8) {
 #pragma GCC unroll 16
-    for (std::size_t k = 0; k < nv; ++k) store_u8(dst + k * lanes, element_vector<B, R>(x, k, fv, p, zs, cursor, rmask, rshift));
+    for (std::size_t k = 0; k < nv; ++k)
+      store_u8(dst + k * lanes, element_vector<B, R>(x, k, fv, p, zs, cursor, rmask, rshift));
   } else if constexpr (bits == 4 && nv % 2 == 0 &&
                        B::order == blocks::element_order::split_halves) {
 #pragma GCC unroll 16
     for (std::size_t k = 0; k < nv / 2; ++k)
-      store_u8(dst + k * lanes, or_(element_vector<B, R>(x, k, fv, p, zs, cursor, rmask, rshift), shl<4>(element_vector<B, R>(x, k + nv / 2, fv, p, zs, cursor, rmask, rshift))));
+      store_u8(dst + k * lanes,
+               or_(element_vector<B, R>(x, k, fv, p, zs, cursor, rmask, rshift),
+                   shl<4>(element_vector<B, R>(x, k + nv / 2, fv, p, zs, cursor, rmask, rshift))));
   } else if constexpr (bits == 4 && nv % 2 == 0) {
 #pragma GCC unroll 16
     for (std::size_t j = 0; j < nv / 2; ++j) {
       vu32 even;
       vu32 odd;
-      deinterleave(element_vector<B, R>(x, 2 * j, fv, p, zs, cursor, rmask, rshift), element_vector<B, R>(x, 2 * j + 1, fv, p, zs, cursor, rmask, rshift), even, odd);
+      deinterleave(element_vector<B, R>(x, 2 * j, fv, p, zs, cursor, rmask, rshift),
+                   element_vector<B, R>(x, 2 * j + 1, fv, p, zs, cursor, rmask, rshift), even, odd);
       store_u8(dst + j * lanes, or_(even, shl<4>(odd)));
     }
   } else if constexpr (bits == 4 && nv == 1 && B::order == blocks::element_order::sequential) {
@@ -283,7 +288,8 @@ LOWP_SIMD_FN void encode_block_lanes(const float* x, std::uint32_t f, const bloc
   } else {
     alignas(64) std::uint8_t tmp[bs];
 #pragma GCC unroll 16
-    for (std::size_t k = 0; k < nv; ++k) store_u8(tmp + k * lanes, element_vector<B, R>(x, k, fv, p, zs, cursor, rmask, rshift));
+    for (std::size_t k = 0; k < nv; ++k)
+      store_u8(tmp + k * lanes, element_vector<B, R>(x, k, fv, p, zs, cursor, rmask, rshift));
     if constexpr (B::order == blocks::element_order::split_halves) {
       for (std::size_t i = 0; i < bs / 2; ++i)
         dst[i] = static_cast<std::uint8_t>((tmp[i] & 0xFu) | (tmp[i + bs / 2] << 4));
@@ -296,12 +302,12 @@ LOWP_SIMD_FN void encode_block_lanes(const float* x, std::uint32_t f, const bloc
 
 /// Quantizes `nblocks` whole blocks (the reference's quantize_blocks for them).
 template <class B, rounding R>
-LOWP_SIMD_KERNEL void quantize_blocks(const float* in, std::size_t nblocks,
-                                      std::uint8_t* elements, typename B::scale_storage* scales,
+LOWP_SIMD_KERNEL void quantize_blocks(const float* in, std::size_t nblocks, std::uint8_t* elements,
+                                      typename B::scale_storage* scales,
                                       const block_encode_plan<B>& p) {
   using T = block_traits<B>;
   constexpr std::size_t bs = B::block_size;
-  const unsigned r = p.options.random_count < 1 ? 1u
+  const unsigned r = p.options.random_count < 1    ? 1u
                      : p.options.random_count > 32 ? 32u
                                                    : p.options.random_count;
   const vu32 rmask = splat(~std::uint32_t{0} << (32 - r));
@@ -350,19 +356,19 @@ LOWP_SIMD_KERNEL void quantize_blocks(const float* in, std::size_t nblocks,
     for (std::size_t g = 0; g < gn; ++g) {
       const std::size_t b = g0 + g;
       if (fallback[g] != 0) {
-        const blocks::scale_plan sp = B::scale_rule::template plan<B>(
-            blocks::gather_stats(in + b * bs, bs), p.tensor,
-            blocks::rule_options{p.options.specials});
+        const blocks::scale_plan sp =
+            B::scale_rule::template plan<B>(blocks::gather_stats(in + b * bs, bs), p.tensor,
+                                            blocks::rule_options{p.options.specials});
         codes[g] = sp.code;
         if (sp.map == blocks::element_map::nan_block) {
           fallback[g] = 2;  // every element code 0
           any_nan_block = true;
         } else {
           fallback[g] = 0;
-          factors[g] = sp.map == blocks::element_map::shift
-                           ? (sp.shift == 127 ? 0x400000u
-                                              : static_cast<std::uint32_t>(127 - sp.shift) << 23)
-                           : bit_cast<std::uint32_t>(sp.factor);
+          factors[g] =
+              sp.map == blocks::element_map::shift
+                  ? (sp.shift == 127 ? 0x400000u : static_cast<std::uint32_t>(127 - sp.shift) << 23)
+                  : bit_cast<std::uint32_t>(sp.factor);
         }
       }
       scales[g0 + g] = static_cast<typename B::scale_storage>(codes[g]);
@@ -475,8 +481,7 @@ LOWP_SIMD_KERNEL void dequantize_blocks(const std::uint8_t* elements,
         }
         const std::size_t b = g0 + g;
         if (any(nan))
-          blocks::reference::dequantize_elements<B>(elements, scales, t, out, b * bs,
-                                                    (b + 1) * bs);
+          blocks::reference::dequantize_elements<B>(elements, scales, t, out, b * bs, (b + 1) * bs);
       }
       continue;
     }
@@ -500,4 +505,3 @@ LOWP_SIMD_KERNEL void dequantize_blocks(const std::uint8_t* elements,
     }
   }
 }
-

@@ -6,9 +6,9 @@
 #include <limits>
 
 #include "lowp/block/packing.hpp"
+#include "lowp/simd/block_plan.hpp"
 #include "lowp/simd/neon/float_kernels.hpp"
 #include "lowp/simd/neon/vec.hpp"
-#include "lowp/simd/block_plan.hpp"
 
 #if LOWP_HAVE_NEON
 namespace lowp {

@@ -212,7 +212,8 @@ LOWP_NEON_FN vu32 lookup16(const std::uint32_t* table, vu32 idx) {
   t.val[3] = vld1q_u8(reinterpret_cast<const std::uint8_t*>(table) + 48);
   // Byte k of lane j reads table byte 4 * idx_j + k.
   const uint32x4_t base = vmulq_n_u32(idx, 0x04040404u);
-  const uint8x16_t bytes = vaddq_u8(vreinterpretq_u8_u32(base), vreinterpretq_u8_u32(vdupq_n_u32(0x03020100u)));
+  const uint8x16_t bytes =
+      vaddq_u8(vreinterpretq_u8_u32(base), vreinterpretq_u8_u32(vdupq_n_u32(0x03020100u)));
   return vreinterpretq_u32_u8(vqtbl4q_u8(t, bytes));
 }
 

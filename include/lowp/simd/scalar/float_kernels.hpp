@@ -19,7 +19,8 @@ void encode_f32(const float* in, storage_t<Fmt>* out, std::size_t count,
                 const encode_plan<Fmt>& p) {
   const conversion_policy policy = p.policy.with(R);
   for (std::size_t i = 0; i < count; ++i) {
-    const random_bits rb{lowp::detail::counter_bits_keyed(p.key, p.first_index + i), p.random_count};
+    const random_bits rb{lowp::detail::counter_bits_keyed(p.key, p.first_index + i),
+                         p.random_count};
     out[i] = encode_as<Fmt>(in[i], policy, rb);
   }
 }
