@@ -20,6 +20,7 @@
 #include "lowp/block/codec.hpp"
 #include "lowp/codec/quantize_int.hpp"
 #include "lowp/simd/block_dispatch.hpp"
+#include "support/bits.hpp"
 #include "support/catch.hpp"
 
 namespace {
@@ -35,16 +36,8 @@ std::vector<simd::isa> vector_isas() {
   return v;
 }
 
-std::uint32_t u32(float f) {
-  std::uint32_t u;
-  std::memcpy(&u, &f, 4);
-  return u;
-}
-float f32(std::uint32_t u) {
-  float f;
-  std::memcpy(&f, &u, 4);
-  return f;
-}
+using lowp_test::f32;
+using lowp_test::u32;
 
 /// Stratified block inputs (n values, blocks of `bs`); `finite` leaves out NaN and inf.
 std::vector<float> block_inputs(std::size_t n, std::size_t bs, std::uint64_t seed, bool finite) {
