@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <limits>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -471,4 +472,39 @@ TEST_CASE("block kernels: Q4_0 rounds fp32(x * id) before adding 8.5 (no FMA)", 
   blk::reference::quantize_blocks<blk::q4_0, rounding::toward_zero>(x.data(), 32, 0, 1, e, s, {},
                                                                     {});
   CHECK((e[14] >> 4) == 4);  // element 30: 1008 / 224 = 4.5 below the offset, truncated to 4
+}
+
+TEST_CASE("block codec on threads equals the single-thread call", "[simd][blocks][parallel]") {
+  const std::vector<float> x = block_inputs(16 * 1001 + 7, 16, 5150, false);
+  const std::size_t nb = blk::block_count<blk::nvfp4>(x.size());
+  blk::block_options o;
+  o.seed = 9;
+  std::vector<std::uint8_t> e1(nb * blk::nvfp4::block_bytes);
+  std::vector<std::uint8_t> e2(e1.size());
+  std::vector<std::uint8_t> s1(nb);
+  std::vector<std::uint8_t> s2(nb);
+  const auto t1 = blk::quantize<blk::nvfp4, rounding::stochastic>(
+      lowp::span<const float>(x), lowp::span<std::uint8_t>(e1), lowp::span<std::uint8_t>(s1), o);
+  const auto t2 = blk::quantize<blk::nvfp4, rounding::stochastic>(
+      lowp::parallel{3, 100}, lowp::span<const float>(x), lowp::span<std::uint8_t>(e2),
+      lowp::span<std::uint8_t>(s2), o);
+  CHECK(e1 == e2);
+  CHECK(s1 == s2);
+  CHECK(u32(t1.decode) == u32(t2.decode));
+  std::vector<float> d1(x.size());
+  std::vector<float> d2(x.size());
+  blk::dequantize<blk::nvfp4>(lowp::span<const std::uint8_t>(e1), lowp::span<const std::uint8_t>(s1),
+                              t1, lowp::span<float>(d1));
+  blk::dequantize<blk::nvfp4>(lowp::parallel{4, 64}, lowp::span<const std::uint8_t>(e1),
+                              lowp::span<const std::uint8_t>(s1), t1, lowp::span<float>(d2));
+  CHECK(std::memcmp(d1.data(), d2.data(), d1.size() * 4) == 0);
+  // A finite-only format names a bad block from some thread, and still throws.
+  std::vector<float> bad(32 * 500, 1.0f);
+  bad[32 * 321 + 3] = std::numeric_limits<float>::infinity();
+  std::vector<std::uint8_t> qe(blk::block_count<blk::q8_0>(bad.size()) * blk::q8_0::block_bytes);
+  std::vector<std::uint16_t> qs(blk::block_count<blk::q8_0>(bad.size()));
+  CHECK_THROWS_AS(blk::quantize<blk::q8_0>(lowp::parallel{2, 32}, lowp::span<const float>(bad),
+                                           lowp::span<std::uint8_t>(qe),
+                                           lowp::span<std::uint16_t>(qs)),
+                  std::domain_error);
 }

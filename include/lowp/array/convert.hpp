@@ -7,16 +7,14 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <exception>
-#include <mutex>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <type_traits>
 #include <vector>
 
 #include "lowp/block/packing.hpp"
 #include "lowp/codec/float_codec.hpp"
+#include "lowp/core/parallel.hpp"
 #include "lowp/core/policy.hpp"
 #include "lowp/core/span.hpp"
 #include "lowp/simd/dispatch.hpp"
@@ -30,13 +28,6 @@ struct array_options {
   unsigned random_count = 32;     ///< stochastic rounding: random bits per element (1..32)
   std::uint64_t first_index = 0;  ///< stream position of element 0 (for arrays in pieces)
   nan_decoding nan = nan_decoding::keep_sign;  ///< dequantize: float32 bits of NaN codes
-};
-
-/// Runs a conversion on several threads: the array is split into contiguous pieces, each
-/// converted as the single-thread call would convert it (identical results).
-struct parallel {
-  unsigned threads = 0;                   ///< 0: std::thread::hardware_concurrency()
-  std::size_t min_per_thread = 1u << 16;  ///< fewer elements per thread run on fewer threads
 };
 
 /// Bytes that `count` packed codes of Fmt occupy (little-endian bit stream, as
@@ -70,40 +61,6 @@ inline void check_sizes(std::size_t in, std::size_t out, const char* what) {
                                 " elements, output " + std::to_string(out));
 }
 
-/// Calls body(begin, end) over [0, count) on up to par.threads threads; piece boundaries are
-/// multiples of `align` elements.
-template <class Body>
-void run_parallel(const parallel& par, std::size_t count, std::size_t align, Body body) {
-  unsigned threads = par.threads != 0 ? par.threads : std::thread::hardware_concurrency();
-  if (threads == 0) threads = 1;
-  const std::size_t min_piece = std::max<std::size_t>(par.min_per_thread, 1);
-  const std::size_t by_size = std::max<std::size_t>(count / min_piece, 1);
-  threads = static_cast<unsigned>(std::min<std::size_t>(threads, by_size));
-  if (threads <= 1) {
-    body(std::size_t{0}, count);
-    return;
-  }
-  std::size_t piece = (count + threads - 1) / threads;
-  piece = (piece + align - 1) / align * align;
-  std::vector<std::thread> pool;
-  pool.reserve(threads);
-  std::exception_ptr error;
-  std::mutex error_mutex;
-  for (std::size_t begin = piece; begin < count; begin += piece) {
-    const std::size_t end = std::min(count, begin + piece);
-    pool.emplace_back([&body, &error, &error_mutex, begin, end] {
-      try {
-        body(begin, end);
-      } catch (...) {
-        const std::lock_guard<std::mutex> lock(error_mutex);
-        if (!error) error = std::current_exception();
-      }
-    });
-  }
-  body(std::size_t{0}, std::min(count, piece));
-  for (std::thread& t : pool) t.join();
-  if (error) std::rethrow_exception(error);
-}
 
 /// Encodes [in, in + count) with the plan's rounding mode on the active ISA.
 template <class Fmt>

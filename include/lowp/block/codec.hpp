@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "lowp/block/reference.hpp"
+#include "lowp/core/parallel.hpp"
 #include "lowp/simd/block_dispatch.hpp"
 
 namespace lowp {
@@ -34,6 +35,27 @@ tensor_scale_state quantize(span<const float> in, span<std::uint8_t> elements,
         o.tensor_amax ? *o.tensor_amax : simd::array_amax(which, in.data(), in.size()));
   simd::quantize_blocks<Block, R>(which, in.data(), in.size(), elements.data(), scales.data(), t,
                                   o);
+  return t;
+}
+
+/// quantize on several threads: the array is split at block boundaries, the tensor scale
+/// chosen once; the result is identical to the single-thread call (stochastic rounding
+/// included). With several bad blocks, which one the error names may differ.
+template <class Block, rounding R = default_rounding_v<Block>>
+tensor_scale_state quantize(const parallel& par, span<const float> in, span<std::uint8_t> elements,
+                            span<typename Block::scale_storage> scales,
+                            const block_options& o = {}) {
+  detail::check_rounding<Block, R>();
+  detail::check_sizes<Block>(in.size(), elements.size(), scales.size(), o.tail);
+  const simd::isa which = simd::active_isa();
+  tensor_scale_state t;
+  if constexpr (Block::two_level)
+    t = Block::scale_rule::template tensor<Block>(
+        o.tensor_amax ? *o.tensor_amax : simd::array_amax(which, in.data(), in.size()));
+  lowp::detail::run_parallel(par, in.size(), Block::block_size, [&](std::size_t b, std::size_t e) {
+    simd::quantize_blocks<Block, R>(which, in.data(), in.size(), b / Block::block_size,
+                                    block_count<Block>(e), elements.data(), scales.data(), t, o);
+  });
   return t;
 }
 
@@ -94,6 +116,20 @@ void dequantize(span<const std::uint8_t> elements, span<const typename Block::sc
   detail::check_sizes<Block>(out.size(), elements.size(), scales.size(), tail_rule::pad_zero);
   simd::dequantize_blocks<Block>(simd::active_isa(), elements.data(), scales.data(), t, out.data(),
                                  out.size());
+}
+
+/// dequantize on several threads (identical result).
+template <class Block>
+void dequantize(const parallel& par, span<const std::uint8_t> elements,
+                span<const typename Block::scale_storage> scales, const tensor_scale_state& t,
+                span<float> out) {
+  detail::check_sizes<Block>(out.size(), elements.size(), scales.size(), tail_rule::pad_zero);
+  const simd::isa which = simd::active_isa();
+  lowp::detail::run_parallel(par, out.size(), Block::block_size, [&](std::size_t b, std::size_t e) {
+    const std::size_t b0 = b / Block::block_size;
+    simd::dequantize_blocks<Block>(which, elements.data() + b0 * Block::block_bytes,
+                                   scales.data() + b0, t, out.data() + b, e - b);
+  });
 }
 
 /// Dequantizes a block_tensor into `out`, which must hold q.size values.

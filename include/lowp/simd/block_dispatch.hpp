@@ -4,6 +4,7 @@
 /// block, uncovered formats, the scalar ISA) on the scalar reference.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 
@@ -65,35 +66,38 @@ inline float array_amax(isa which, const float* x, std::size_t n) {
   }
 }
 
-/// Quantizes an n-element array into block format B under tensor scale t (sizes checked by
-/// the caller): whole blocks on ISA `which`, the rest on the reference.
+/// Quantizes blocks [b0, b1) of an n-element array into block format B under tensor scale t
+/// (sizes checked by the caller): whole blocks on ISA `which`, the rest on the reference.
 template <class B, rounding R>
-void quantize_blocks(isa which, const float* in, std::size_t n, std::uint8_t* elements,
-                     typename B::scale_storage* scales, const blocks::tensor_scale_state& t,
-                     const blocks::block_options& o) {
-  const std::size_t nblocks = blocks::block_count<B>(n);
-  std::size_t done = 0;
+void quantize_blocks(isa which, const float* in, std::size_t n, std::size_t b0, std::size_t b1,
+                     std::uint8_t* elements, typename B::scale_storage* scales,
+                     const blocks::tensor_scale_state& t, const blocks::block_options& o) {
+  std::size_t done = b0;
   if constexpr (block_traits<B>::vectorizable) {
-    if (block_vectorized<B>(which)) {
-      const std::size_t whole = n / B::block_size;
+    const std::size_t whole = std::min(b1, n / B::block_size);
+    if (block_vectorized<B>(which) && whole > b0) {
       const block_encode_plan<B> p = make_block_encode_plan<B, R>(t, o);
+      const float* x = in + b0 * B::block_size;
+      std::uint8_t* e = elements + b0 * B::block_bytes;
+      typename B::scale_storage* s = scales + b0;
+      const std::uint64_t first = b0 * B::block_size;
       switch (which) {
 #if LOWP_HAVE_AVX512
         case isa::avx512:
           if constexpr (block_vectorized<B>(avx512::lanes))
-            avx512::quantize_blocks<B, R>(in, whole, elements, scales, p);
+            avx512::quantize_blocks<B, R>(x, whole - b0, e, s, p, first);
           break;
 #endif
 #if LOWP_HAVE_AVX2
         case isa::avx2:
           if constexpr (block_vectorized<B>(avx2::lanes))
-            avx2::quantize_blocks<B, R>(in, whole, elements, scales, p);
+            avx2::quantize_blocks<B, R>(x, whole - b0, e, s, p, first);
           break;
 #endif
 #if LOWP_HAVE_NEON
         case isa::neon:
           if constexpr (block_vectorized<B>(neon::lanes))
-            neon::quantize_blocks<B, R>(in, whole, elements, scales, p);
+            neon::quantize_blocks<B, R>(x, whole - b0, e, s, p, first);
           break;
 #endif
         default:
@@ -102,7 +106,15 @@ void quantize_blocks(isa which, const float* in, std::size_t n, std::uint8_t* el
       done = whole;
     }
   }
-  blocks::reference::quantize_blocks<B, R>(in, n, done, nblocks, elements, scales, t, o);
+  blocks::reference::quantize_blocks<B, R>(in, n, done, b1, elements, scales, t, o);
+}
+
+/// Quantizes a whole n-element array (every block).
+template <class B, rounding R>
+void quantize_blocks(isa which, const float* in, std::size_t n, std::uint8_t* elements,
+                     typename B::scale_storage* scales, const blocks::tensor_scale_state& t,
+                     const blocks::block_options& o) {
+  quantize_blocks<B, R>(which, in, n, 0, blocks::block_count<B>(n), elements, scales, t, o);
 }
 
 /// Dequantizes n elements of block format B on ISA `which` (sizes checked by the caller).

@@ -300,11 +300,12 @@ LOWP_SIMD_FN void encode_block_lanes(const float* x, std::uint32_t f, const bloc
   if constexpr (R == rounding::stochastic) cursor.advance(static_cast<std::uint32_t>(bs));
 }
 
-/// Quantizes `nblocks` whole blocks (the reference's quantize_blocks for them).
+/// Quantizes `nblocks` whole blocks (the reference's quantize_blocks for them); `first` is the
+/// array index of in[0] (stochastic rounding's stream position).
 template <class B, rounding R>
 LOWP_SIMD_KERNEL void quantize_blocks(const float* in, std::size_t nblocks, std::uint8_t* elements,
                                       typename B::scale_storage* scales,
-                                      const block_encode_plan<B>& p) {
+                                      const block_encode_plan<B>& p, std::uint64_t first) {
   using T = block_traits<B>;
   constexpr std::size_t bs = B::block_size;
   const unsigned r = p.options.random_count < 1    ? 1u
@@ -312,7 +313,7 @@ LOWP_SIMD_KERNEL void quantize_blocks(const float* in, std::size_t nblocks, std:
                                                    : p.options.random_count;
   const vu32 rmask = splat(~std::uint32_t{0} << (32 - r));
   const vu32 rshift = splat(32 - r);
-  lowp::detail::counter_cursor cursor(p.key, 0);
+  lowp::detail::counter_cursor cursor(p.key, first);
   const zero_sign_rule zs = make_zero_sign_rule(p.options.zeros);
   for (std::size_t g0 = 0; g0 < nblocks; g0 += lanes) {
     const std::size_t gn = nblocks - g0 < lanes ? nblocks - g0 : lanes;
