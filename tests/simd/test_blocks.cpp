@@ -493,8 +493,8 @@ TEST_CASE("block codec on threads equals the single-thread call", "[simd][blocks
   CHECK(u32(t1.decode) == u32(t2.decode));
   std::vector<float> d1(x.size());
   std::vector<float> d2(x.size());
-  blk::dequantize<blk::nvfp4>(lowp::span<const std::uint8_t>(e1), lowp::span<const std::uint8_t>(s1),
-                              t1, lowp::span<float>(d1));
+  blk::dequantize<blk::nvfp4>(lowp::span<const std::uint8_t>(e1),
+                              lowp::span<const std::uint8_t>(s1), t1, lowp::span<float>(d1));
   blk::dequantize<blk::nvfp4>(lowp::parallel{4, 64}, lowp::span<const std::uint8_t>(e1),
                               lowp::span<const std::uint8_t>(s1), t1, lowp::span<float>(d2));
   CHECK(std::memcmp(d1.data(), d2.data(), d1.size() * 4) == 0);
@@ -503,8 +503,8 @@ TEST_CASE("block codec on threads equals the single-thread call", "[simd][blocks
   bad[32 * 321 + 3] = std::numeric_limits<float>::infinity();
   std::vector<std::uint8_t> qe(blk::block_count<blk::q8_0>(bad.size()) * blk::q8_0::block_bytes);
   std::vector<std::uint16_t> qs(blk::block_count<blk::q8_0>(bad.size()));
-  CHECK_THROWS_AS(blk::quantize<blk::q8_0>(lowp::parallel{2, 32}, lowp::span<const float>(bad),
-                                           lowp::span<std::uint8_t>(qe),
-                                           lowp::span<std::uint16_t>(qs)),
-                  std::domain_error);
+  CHECK_THROWS_AS(
+      blk::quantize<blk::q8_0>(lowp::parallel{2, 32}, lowp::span<const float>(bad),
+                               lowp::span<std::uint8_t>(qe), lowp::span<std::uint16_t>(qs)),
+      std::domain_error);
 }

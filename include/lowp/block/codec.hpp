@@ -17,6 +17,24 @@
 namespace lowp {
 namespace blocks {
 
+namespace detail {
+/// The checks of a storage quantize and the tensor scale (the input's amax on ISA `which`,
+/// unless a calibrated amax is given).
+template <class Block, rounding R>
+tensor_scale_state prepare_quantize(simd::isa which, span<const float> in,
+                                    span<std::uint8_t> elements,
+                                    span<typename Block::scale_storage> scales,
+                                    const block_options& o) {
+  check_rounding<Block, R>();
+  check_sizes<Block>(in.size(), elements.size(), scales.size(), o.tail);
+  tensor_scale_state t;
+  if constexpr (Block::two_level)
+    t = Block::scale_rule::template tensor<Block>(
+        o.tensor_amax ? *o.tensor_amax : simd::array_amax(which, in.data(), in.size()));
+  return t;
+}
+}  // namespace detail
+
 /// Quantizes `in` into caller-provided storage: `elements` holds block_count(n) *
 /// Block::block_bytes bytes, `scales` block_count(n) codes. Returns the tensor scale (all ones
 /// for single-level formats). Element i of a stochastic rounding uses counter_bits(seed, i).
@@ -26,13 +44,8 @@ template <class Block, rounding R = default_rounding_v<Block>>
 tensor_scale_state quantize(span<const float> in, span<std::uint8_t> elements,
                             span<typename Block::scale_storage> scales,
                             const block_options& o = {}) {
-  detail::check_rounding<Block, R>();
-  detail::check_sizes<Block>(in.size(), elements.size(), scales.size(), o.tail);
   const simd::isa which = simd::active_isa();
-  tensor_scale_state t;
-  if constexpr (Block::two_level)
-    t = Block::scale_rule::template tensor<Block>(
-        o.tensor_amax ? *o.tensor_amax : simd::array_amax(which, in.data(), in.size()));
+  const tensor_scale_state t = detail::prepare_quantize<Block, R>(which, in, elements, scales, o);
   simd::quantize_blocks<Block, R>(which, in.data(), in.size(), elements.data(), scales.data(), t,
                                   o);
   return t;
@@ -45,13 +58,8 @@ template <class Block, rounding R = default_rounding_v<Block>>
 tensor_scale_state quantize(const parallel& par, span<const float> in, span<std::uint8_t> elements,
                             span<typename Block::scale_storage> scales,
                             const block_options& o = {}) {
-  detail::check_rounding<Block, R>();
-  detail::check_sizes<Block>(in.size(), elements.size(), scales.size(), o.tail);
   const simd::isa which = simd::active_isa();
-  tensor_scale_state t;
-  if constexpr (Block::two_level)
-    t = Block::scale_rule::template tensor<Block>(
-        o.tensor_amax ? *o.tensor_amax : simd::array_amax(which, in.data(), in.size()));
+  const tensor_scale_state t = detail::prepare_quantize<Block, R>(which, in, elements, scales, o);
   lowp::detail::run_parallel(par, in.size(), Block::block_size, [&](std::size_t b, std::size_t e) {
     simd::quantize_blocks<Block, R>(which, in.data(), in.size(), b / Block::block_size,
                                     block_count<Block>(e), elements.data(), scales.data(), t, o);
