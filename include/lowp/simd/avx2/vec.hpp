@@ -181,6 +181,11 @@ LOWP_AVX2_FN vu32 lookup16(const std::uint32_t* table, vu32 idx) {
 template <rounding R>
 vu32 fadd_round(vu32 a, vu32 b);
 
+/// Not available (needs per-instruction rounding): declared so that generic code compiles.
+template <rounding R>
+vu32 float_to_int_round(vu32 x);
+vu32 abs_i32(vu32 v);
+
 /// Whether decode_byte_planes exists here (it does not: decode uses lookup256).
 inline constexpr bool has_byte_planes = false;
 void decode_byte_planes(const std::uint8_t* in, float* out, std::size_t count,

@@ -179,6 +179,20 @@ LOWP_AVX512_FN vu32 fadd_round(vu32 a, vu32 b) {
       _mm512_add_round_ps(_mm512_castsi512_ps(a), _mm512_castsi512_ps(b), mode));
 }
 
+/// The integer of each float lane (bits; |x| < 2^31) rounded by R, one of the four IEEE modes,
+/// as a two's complement lane (vcvtps2dq with the mode embedded).
+template <rounding R>
+LOWP_AVX512_FN vu32 float_to_int_round(vu32 x) {
+  constexpr int mode = R == rounding::nearest_even ? (_MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
+                       : R == rounding::toward_zero ? (_MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC)
+                       : R == rounding::toward_positive
+                           ? (_MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC)
+                           : (_MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+  return _mm512_cvt_roundps_epi32(_mm512_castsi512_ps(x), mode);
+}
+/// |v| of two's complement lanes.
+LOWP_AVX512_FN vu32 abs_i32(vu32 v) { return _mm512_abs_epi32(v); }
+
 /// Whether decode_byte_planes exists here (bulk byte lookups, 64 codes per step).
 inline constexpr bool has_byte_planes = true;
 

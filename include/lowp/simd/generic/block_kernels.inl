@@ -166,10 +166,8 @@ LOWP_SIMD_FN vu32 encode_element_lanes(vu32 x, vu32 f, const block_encode_plan<B
     constexpr float half_up = static_cast<float>(std::uint32_t{1} << (B::element_bits - 1)) + 0.5f;
     const vu32 t = fadd(y, splat(bit_cast<std::uint32_t>(half_up)));
     const vu32 a = and_(t, splat(0x7FFFFFFFu));
-    vu32 n;
-    vu32 c;
-    round_integer<integer_grid<0>, rounding::toward_zero>(a, mask_none(), zero(), rmask, rshift, n,
-                                                          c);
+    vu32 n = round_magnitude<integer_grid<0>, rounding::toward_zero>(a, mask_none(), zero(), rmask,
+                                                                     rshift);
     n = select(gt_u(a, splat(0x4B7FFFFFu)), splat(top), min_u(n, splat(top)));  // >= 2^24
     // t <= 0 and NaN (an infinite id times a zero element) give 0, as the reference.
     return select(mask_or(mask_or(ne(t, a), eq(a, zero())), gt_u(a, splat(0x7F800000u))), zero(),
@@ -207,9 +205,7 @@ LOWP_SIMD_FN vu32 encode_element_lanes(vu32 x, vu32 f, const block_encode_plan<B
       constexpr auto n_max = static_cast<std::uint32_t>(E::n_max);
       constexpr auto neg_max = static_cast<std::uint32_t>(-E::n_min);
       const vmask negative = ne(yr, a);
-      vu32 n;
-      vu32 c;
-      round_integer<G, R>(a, negative, rnd, rmask, rshift, n, c);
+      vu32 n = round_magnitude<G, R>(a, negative, rnd, rmask, rshift);
       const vu32 limit = select(negative, splat(neg_max), splat(n_max));
       const vmask big =
           gt_u(a, splat((static_cast<std::uint32_t>(G::first_binade) << 23) | 0x7FFFFFu));

@@ -2,6 +2,37 @@
 // operations of an ISA. No include guard: simd/<isa>/float_kernels.hpp includes it after
 // float_kernels.inl, inside namespace lowp::simd::<isa>.
 
+/// |y| * 2^G's fraction bits rounded to an integer by R (the sign of the directed modes from
+/// `negative`), for magnitudes below 2^24 (larger ones are clamped by the callers). AVX-512
+/// rounds the four IEEE modes and nearest-away with one conversion instruction; every other
+/// case takes round_integer.
+template <class G, rounding R>
+LOWP_SIMD_FN vu32 round_magnitude(vu32 a, vmask negative, vu32 rnd, vu32 rmask, vu32 rshift) {
+  constexpr bool fast =
+      has_embedded_rounding && (R == rounding::nearest_even || R == rounding::toward_zero ||
+                                R == rounding::toward_positive || R == rounding::toward_negative ||
+                                R == rounding::nearest_away);
+  if constexpr (fast) {
+    // 150 - first_binade = fraction bits: scaling by that power of two is exact.
+    constexpr auto scale = static_cast<std::uint32_t>(127 + 150 - G::first_binade) << 23;
+    const vu32 s = min_u(fmul(a, splat(scale)), splat(0x4B800000u));  // <= 2^24; NaN too
+    if constexpr (R == rounding::nearest_away) {
+      // |s| + 0.5 rounded toward zero is exact below 2^23 and leaves larger integers alone.
+      return float_to_int_round<rounding::toward_zero>(
+          fadd_round<rounding::toward_zero>(s, splat(0x3F000000u)));
+    } else if constexpr (R == rounding::toward_positive || R == rounding::toward_negative) {
+      return abs_i32(float_to_int_round<R>(select(negative, or_(s, splat(0x80000000u)), s)));
+    } else {
+      return float_to_int_round<R>(s);
+    }
+  } else {
+    vu32 n;
+    vu32 c;
+    round_integer<G, R>(a, negative, rnd, rmask, rshift, n, c);
+    return n;
+  }
+}
+
 /// The integer codes of one vector: y = fp32(x / scale) or fp32(x * inv) rounded by R, plus the
 /// zero point, clamped to [lo, hi]. `zp_code` is the code of a NaN input (the clamped zero
 /// point). Bounds and zero point arrive offset by 2^30 so that unsigned lanes hold them.
@@ -12,9 +43,7 @@ LOWP_SIMD_FN vu32 affine_int_lanes(vu32 x, vu32 f, bool divide, vu32 zp, vu32 lo
   const vu32 y = divide ? fdiv(x, f) : fmul(x, f);
   const vu32 a = and_(y, splat(0x7FFFFFFFu));
   const vmask negative = ne(y, a);
-  vu32 n;
-  vu32 c;
-  round_integer<integer_grid<0>, R>(a, negative, rnd, rmask, rshift, n, c);
+  vu32 n = round_magnitude<integer_grid<0>, R>(a, negative, rnd, rmask, rshift);
   // |y| >= 2^24 (and inf) clamps whatever the zero point: stand in 2^25.
   n = select(gt_u(a, splat(0x4B7FFFFFu)), splat(1u << 25), n);
   constexpr std::uint32_t off = 1u << 30;

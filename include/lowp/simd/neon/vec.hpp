@@ -222,6 +222,11 @@ template <rounding R>
 vu32 fadd_round(vu32 a, vu32 b);
 
 /// Low 64 bits of a * b per 64-bit lane, b given as its 32-bit halves (NEON multiplies
+/// Not available (needs per-instruction rounding): declared so that generic code compiles.
+template <rounding R>
+vu32 float_to_int_round(vu32 x);
+vu32 abs_i32(vu32 v);
+
 /// Whether decode_byte_planes exists here (it does not: decode uses lookup256).
 inline constexpr bool has_byte_planes = false;
 /// Not available on NEON (declared so that the generic decode_f32 compiles).
