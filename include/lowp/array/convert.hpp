@@ -61,7 +61,6 @@ inline void check_sizes(std::size_t in, std::size_t out, const char* what) {
                                 " elements, output " + std::to_string(out));
 }
 
-
 /// Encodes [in, in + count) with the plan's rounding mode on the active ISA.
 template <class Fmt>
 void encode_runtime(const float* in, storage_t<Fmt>* out, std::size_t count,
