@@ -58,6 +58,42 @@ struct encode_traits {
   /// float32 bits of 2^(emax + 1): the fp_magic path clamps |x| here (still an overflow).
   static constexpr std::uint32_t clamp_bits =
       fp_magic ? static_cast<std::uint32_t>(emax(f) + 1 + 127) << 23 : 0u;
+  /// Binades the quantum takes for finite inputs (c from first_binade to emax + 127).
+  static constexpr int binades = emax(f) - emin(f) + 1;
+  /// The table-magic path: an fp_magic format with at most 32 binades, whose addend for
+  /// binade c (magic_table) carries the code's exponent part (c - first_binade) << M in its
+  /// mantissa, so the sum's low bits are the whole magnitude code. Every entry must stay a
+  /// finite float32 whose mantissa cannot carry: M <= 17 and a biased exponent below 255.
+  static constexpr bool table_magic =
+      fp_magic && binades <= 32 && M <= 17 && first_binade + 31 + 23 - M <= 254;
+  /// float32 bits of 2^emin, the smallest value whose quantum is not first_binade's.
+  static constexpr std::uint32_t first_binade_bits =
+      fp_magic ? static_cast<std::uint32_t>(first_binade) << 23 : 0u;
+};
+
+/// What the bits of an encoded lane above the format's width hold: zero (codes ready for
+/// arithmetic and packing), or anything (the lanes go straight to a store that keeps only the
+/// low bits, which lets the encoder skip a mask).
+enum class high_bits { zero, unspecified };
+
+/// The addends of the table-magic path (encode_traits::table_magic): entry c % 32, for every
+/// binade c from first_binade to first_binade + 31, is 2^(c + 23 - M) (whose ulp is binade c's
+/// quantum) with (c - first_binade) << M in its mantissa. Adding it to |x| of binade c rounds
+/// |x| to Fmt's grid, and the sum's low 23 bits are ((c << M) + n - code_offset): the code.
+template <class Fmt>
+struct magic_table {
+  using T = encode_traits<Fmt>;
+  static_assert(T::table_magic, "lowp: magic_table needs a table_magic format");
+  static constexpr std::array<std::uint32_t, 32> build() {
+    std::array<std::uint32_t, 32> t{};
+    for (int k = 0; k < 32; ++k) {
+      const int c = T::first_binade + k;
+      t[static_cast<std::size_t>(c % 32)] = (static_cast<std::uint32_t>(c + 23 - T::M) << 23) +
+                                            (static_cast<std::uint32_t>(k) << T::M);
+    }
+    return t;
+  }
+  alignas(64) static constexpr std::array<std::uint32_t, 32> value = build();
 };
 
 /// The integer grid for round_integer (fixed-point block elements, affine integers): quantum

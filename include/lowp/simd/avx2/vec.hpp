@@ -60,10 +60,12 @@ LOWP_AVX2_FN __m128i narrow16(vu32 v) {
   const __m256i low = _mm256_and_si256(v, _mm256_set1_epi32(0xFFFF));
   return _mm_packus_epi32(_mm256_castsi256_si128(low), _mm256_extracti128_si256(low, 1));
 }
+/// Low 8 bits of each lane to p[0..7] (the kernels rely on the truncation).
 LOWP_AVX2_FN void store_u8(std::uint8_t* p, vu32 v) {
   const __m128i w = _mm_and_si128(narrow16(v), _mm_set1_epi16(0xFF));
   _mm_storel_epi64(reinterpret_cast<__m128i*>(p), _mm_packus_epi16(w, w));
 }
+/// Low 16 bits of each lane to p[0..7].
 LOWP_AVX2_FN void store_u16(std::uint16_t* p, vu32 v) {
   _mm_storeu_si128(reinterpret_cast<__m128i*>(p), narrow16(v));
 }
@@ -167,6 +169,10 @@ LOWP_AVX2_FN void interleave(vu32 even, vu32 odd, vu32& lo, vu32& hi) {
   lo = _mm256_permute2x128_si256(l, h, 0x20);
   hi = _mm256_permute2x128_si256(l, h, 0x31);
 }
+/// Whether lookup32 is one instruction (not on AVX2: the table-magic encoder is not used).
+inline constexpr bool has_lookup32 = false;
+/// Not available on AVX2 (declared so that the generic encoder compiles).
+vu32 lookup32(const std::uint32_t* table, vu32 idx);
 /// table[idx] per lane for idx < 16 (two register lookups).
 LOWP_AVX2_FN vu32 lookup16(const std::uint32_t* table, vu32 idx) {
   const __m256i t0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(table));

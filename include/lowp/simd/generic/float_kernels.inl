@@ -142,14 +142,60 @@ LOWP_SIMD_FN vu32 fix_special_lanes(vu32 code, vu32 a, vu32 n, vu32 mag, vmask n
   return select(gt_u(a, splat(0x7F800000u)), by_sign(negative, p.nan), code);
 }
 
-/// Encodes one vector of float32 bit patterns into codes of Fmt (one code per lane).
-template <class Fmt, rounding R>
+/// Steps 5-7 and the sign by one table lookup and one float addition (table_magic formats,
+/// FPU modes), for vectors without special lanes: the addend of |x|'s binade (magic_table)
+/// rounds |x| onto Fmt's grid, and the sum's low bits are the magnitude code. Bits above the
+/// format's width are those of the sum unless H asks for zeros.
+template <class Fmt, rounding R, high_bits H>
+LOWP_SIMD_FN vu32 encode_table_magic(vu32 u, vu32 a) {
+  using T = encode_traits<Fmt>;
+  constexpr float_format f = T::f;
+  vu32 x = a;
+  vu32 signbits = zero();
+  if constexpr (R != rounding::nearest_even) {
+    // As in round_fp: float32 subnormals round like 2^-126 (independent of denormals-are-zero).
+    x = select(mask_and(ne(a, zero()), lt_u(a, splat(0x800000u))), splat(0x800000u), x);
+  }
+  // The quantum's binade c = max(exponent of |x|, first_binade) indexes the table mod 32.
+  vu32 magic =
+      lookup32(magic_table<Fmt>::value.data(), shr<23>(max_u(a, splat(T::first_binade_bits))));
+  if constexpr ((R == rounding::toward_positive || R == rounding::toward_negative) &&
+                T::sign != 0) {
+    signbits = and_(u, splat(0x80000000u));
+    x = or_(x, signbits);
+    magic = or_(magic, signbits);
+  }
+  vu32 code = fadd_round<R>(x, magic);  // sign | exponent | magnitude code
+  if constexpr (H == high_bits::zero || (has_zero(f) && !has_negative_zero(f) && T::sign != 0)) {
+    const vu32 mag = and_(code, splat(0x7FFFFFu));
+    if constexpr (H == high_bits::zero) code = mag;
+    if constexpr (T::sign != 0) code = or_(code, and_(shr<32 - T::bits>(u), splat(T::sign)));
+    if constexpr (has_zero(f) && !has_negative_zero(f) && T::sign != 0)
+      code = select(eq(mag, zero()), zero(), code);  // fnuz: zeros are +0
+  } else if constexpr (T::sign != 0) {
+    code = or_(code, and_(shr<32 - T::bits>(u), splat(T::sign)));
+  }
+  return code;
+}
+
+/// Encodes one vector of float32 bit patterns into codes of Fmt (one code per lane; the bits
+/// above Fmt's width as H says).
+template <class Fmt, rounding R, high_bits H = high_bits::zero>
 LOWP_SIMD_FN vu32 encode_vector(vu32 u, const encode_plan<Fmt>& p, vu32 rnd, vu32 rmask,
                                 vu32 rshift) {
   using T = encode_traits<Fmt>;
   constexpr float_format f = T::f;
   const vu32 a = and_(u, splat(0x7FFFFFFFu));
   const vmask negative = ne(u, a);
+  if constexpr (T::table_magic && has_lookup32 && has_embedded_rounding && fpu_rounding(R)) {
+    vmask special = gt_u(a, splat(T::max_bits));  // overflow, inf, NaN
+    if constexpr (T::sign == 0) {
+      if (!p.negative_is_magnitude) special = mask_or(special, mask_and(negative, ne(a, zero())));
+    }
+    // Computed before the test so that its constants stay out of the loop.
+    const vu32 code = encode_table_magic<Fmt, R, H>(u, a);
+    if (!any(special)) return code;
+  }
   // Unsigned formats convert |x| (negatives that the policy does not fold are fixed below).
   const vmask negative_eff = T::sign != 0 ? negative : mask_none();
   vu32 n;
@@ -242,6 +288,8 @@ template <class Fmt, rounding R>
 LOWP_SIMD_KERNEL void encode_f32(const float* in, storage_t<Fmt>* out, std::size_t count,
                                  const encode_plan<Fmt>& p) {
   using S = storage_t<Fmt>;
+  // Stores narrower than a lane keep only the code's bits (store_u8 / store_u16 truncate).
+  constexpr high_bits H = sizeof(S) < 4 ? high_bits::unspecified : high_bits::zero;
   const unsigned r = p.random_count;
   const vu32 rmask = splat(~std::uint32_t{0} << (32 - r));
   const vu32 rshift = splat(32 - r);
@@ -263,7 +311,7 @@ LOWP_SIMD_KERNEL void encode_f32(const float* in, storage_t<Fmt>* out, std::size
             rnd = counter_bits_lanes(cursor);
             cursor.advance(lanes);
           }
-          stream_codes(out + i, encode_vector<Fmt, R>(load_f32(in + i), p, rnd, rmask, rshift));
+          stream_codes(out + i, encode_vector<Fmt, R, H>(load_f32(in + i), p, rnd, rmask, rshift));
         }
         stream_fence();
       }
@@ -276,7 +324,7 @@ LOWP_SIMD_KERNEL void encode_f32(const float* in, storage_t<Fmt>* out, std::size
       rnd = counter_bits_lanes(cursor);
       cursor.advance(lanes);
     }
-    store_codes(out + i, encode_vector<Fmt, R>(load_f32(in + i), p, rnd, rmask, rshift));
+    store_codes(out + i, encode_vector<Fmt, R, H>(load_f32(in + i), p, rnd, rmask, rshift));
   }
   if (i < count) encode_partial<Fmt, R>(in, out, i, count - i, p, rmask, rshift);
 }

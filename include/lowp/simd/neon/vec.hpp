@@ -203,6 +203,10 @@ LOWP_NEON_FN void interleave(vu32 even, vu32 odd, vu32& lo, vu32& hi) {
   lo = vzip1q_u32(even, odd);
   hi = vzip2q_u32(even, odd);
 }
+/// Whether lookup32 is one instruction (not on NEON: the table-magic encoder is not used).
+inline constexpr bool has_lookup32 = false;
+/// Not available on NEON (declared so that the generic encoder compiles).
+vu32 lookup32(const std::uint32_t* table, vu32 idx);
 /// table[idx] per lane for idx < 16 (a 64-byte table lookup on bytes).
 LOWP_NEON_FN vu32 lookup16(const std::uint32_t* table, vu32 idx) {
   uint8x16x4_t t;
