@@ -439,12 +439,22 @@ void check_packed_lengths(const char* name) {
   opt.first_index = 3;
   const conversion_policy rne{};
   const conversion_policy sr = conversion_policy{}.with(rounding::stochastic);
-  for (std::size_t n = 0; n <= 40; ++n) {
-    check_packed<Fmt>(name, n, rne, opt);
-    check_packed<Fmt>(name, n, sr, opt);
+  const isa_guard restore;
+  for (simd::isa i : simd::all_isas) {
+    if (!simd::supported(i)) continue;
+    INFO("ISA " << simd::isa_name(i));
+    REQUIRE(simd::set_active_isa(i));
+    for (std::size_t n = 0; n <= 40; ++n) {
+      check_packed<Fmt>(name, n, rne, opt);
+      check_packed<Fmt>(name, n, sr, opt);
+    }
+    // Every mode, around the 64-code steps of the packed kernels and at a long odd length.
+    for (rounding r : {rounding::nearest_even, rounding::nearest_away, rounding::nearest_zero,
+                       rounding::toward_zero, rounding::toward_positive, rounding::toward_negative,
+                       rounding::to_odd, rounding::stochastic})
+      for (std::size_t n : {63, 64, 65, 191, 100001})
+        check_packed<Fmt>(name, n, conversion_policy{}.with(r), opt);
   }
-  check_packed<Fmt>(name, 100001, rne, opt);
-  check_packed<Fmt>(name, 100001, sr, opt);
 }
 
 }  // namespace

@@ -66,24 +66,20 @@ template <class Fmt>
 void encode_runtime(const float* in, storage_t<Fmt>* out, std::size_t count,
                     const simd::encode_plan<Fmt>& p) {
   const simd::isa which = simd::active_isa();
-  switch (p.policy.round) {
-    case rounding::nearest_even:
-      return simd::encode_f32<Fmt, rounding::nearest_even>(which, in, out, count, p);
-    case rounding::nearest_away:
-      return simd::encode_f32<Fmt, rounding::nearest_away>(which, in, out, count, p);
-    case rounding::nearest_zero:
-      return simd::encode_f32<Fmt, rounding::nearest_zero>(which, in, out, count, p);
-    case rounding::toward_zero:
-      return simd::encode_f32<Fmt, rounding::toward_zero>(which, in, out, count, p);
-    case rounding::toward_positive:
-      return simd::encode_f32<Fmt, rounding::toward_positive>(which, in, out, count, p);
-    case rounding::toward_negative:
-      return simd::encode_f32<Fmt, rounding::toward_negative>(which, in, out, count, p);
-    case rounding::to_odd:
-      return simd::encode_f32<Fmt, rounding::to_odd>(which, in, out, count, p);
-    case rounding::stochastic:
-      return simd::encode_f32<Fmt, rounding::stochastic>(which, in, out, count, p);
-  }
+  with_rounding(p.policy.round, [&](auto mode) {
+    simd::encode_f32<Fmt, decltype(mode)::value>(which, in, out, count, p);
+  });
+}
+
+/// Encodes [in, in + count) into a packed bit stream in one pass where the active ISA has
+/// such a kernel; returns false, doing nothing, otherwise.
+template <class Fmt>
+bool encode_packed_runtime(const float* in, std::uint8_t* out, std::size_t count,
+                           const simd::encode_plan<Fmt>& p) {
+  const simd::isa which = simd::active_isa();
+  return with_rounding(p.policy.round, [&](auto mode) {
+    return simd::encode_packed_f32<Fmt, decltype(mode)::value>(which, in, out, count, p);
+  });
 }
 
 /// Elements per chunk of the packed conversions (a multiple of 8: chunks start on bytes).
@@ -104,6 +100,10 @@ void quantize_packed_span(span<const float> in, span<std::uint8_t> out,
   constexpr int bits = total_bits(descriptor_v<Fmt>);
   alignas(64) std::uint8_t codes[packed_chunk];
   auto plan = simd::make_encode_plan<Fmt>(policy, opt.seed, opt.random_count);
+  plan.first_index = opt.first_index + begin;
+  if (encode_packed_runtime<Fmt>(in.data() + begin, out.data() + packed_bytes<Fmt>(begin),
+                                 end - begin, plan))
+    return;
   for (std::size_t at = begin; at < end; at += packed_chunk) {
     const std::size_t n = std::min(packed_chunk, end - at);
     plan.first_index = opt.first_index + at;
@@ -132,6 +132,9 @@ void dequantize_packed_span(span<const std::uint8_t> in, span<float> out, nan_de
   constexpr int bits = total_bits(descriptor_v<Fmt>);
   alignas(64) std::uint8_t codes[packed_chunk];
   const simd::isa which = simd::active_isa();
+  if (simd::decode_packed_f32<Fmt>(which, in.data() + packed_bytes<Fmt>(begin), out.data() + begin,
+                                   end - begin, how))
+    return;
   for (std::size_t at = begin; at < end; at += packed_chunk) {
     const std::size_t n = std::min(packed_chunk, end - at);
     blocks::detail::unpack_codes(in.data() + packed_bytes<Fmt>(at), n, bits, codes);

@@ -127,25 +127,7 @@ bool quantize_int_kernel(simd::isa which, rounding r, const float* in, storage_t
     return simd::quantize_int_group<Fmt, decltype(mode)::value>(
         which, in, out, n, p.scale, divide, p.zero_point, lo, hi, key, first, bits);
   };
-  switch (r) {
-    case rounding::nearest_even:
-      return run(std::integral_constant<rounding, rounding::nearest_even>{});
-    case rounding::nearest_away:
-      return run(std::integral_constant<rounding, rounding::nearest_away>{});
-    case rounding::nearest_zero:
-      return run(std::integral_constant<rounding, rounding::nearest_zero>{});
-    case rounding::toward_zero:
-      return run(std::integral_constant<rounding, rounding::toward_zero>{});
-    case rounding::toward_positive:
-      return run(std::integral_constant<rounding, rounding::toward_positive>{});
-    case rounding::toward_negative:
-      return run(std::integral_constant<rounding, rounding::toward_negative>{});
-    case rounding::to_odd:
-      return run(std::integral_constant<rounding, rounding::to_odd>{});
-    case rounding::stochastic:
-      return run(std::integral_constant<rounding, rounding::stochastic>{});
-  }
-  return false;
+  return with_rounding(r, run);
 }
 }  // namespace detail
 

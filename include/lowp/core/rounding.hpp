@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
 
 #include "lowp/config.hpp"
 #include "lowp/core/bits.hpp"
@@ -21,6 +22,35 @@ enum class rounding : std::uint8_t {
   to_odd,           ///< inexact results take the neighbour with an odd significand
   stochastic,       ///< up with probability proportional to the distance, from explicit bits
 };
+
+/// A rounding mode as a type, for code that picks a compiled kernel per mode.
+template <rounding R>
+using rounding_constant = std::integral_constant<rounding, R>;
+
+/// Calls f(rounding_constant<r>{}) and returns its result: the one switch from a run-time
+/// mode to a compile-time one.
+template <class F>
+decltype(auto) with_rounding(rounding r, F&& f) {
+  switch (r) {
+    case rounding::nearest_away:
+      return f(rounding_constant<rounding::nearest_away>{});
+    case rounding::nearest_zero:
+      return f(rounding_constant<rounding::nearest_zero>{});
+    case rounding::toward_zero:
+      return f(rounding_constant<rounding::toward_zero>{});
+    case rounding::toward_positive:
+      return f(rounding_constant<rounding::toward_positive>{});
+    case rounding::toward_negative:
+      return f(rounding_constant<rounding::toward_negative>{});
+    case rounding::to_odd:
+      return f(rounding_constant<rounding::to_odd>{});
+    case rounding::stochastic:
+      return f(rounding_constant<rounding::stochastic>{});
+    case rounding::nearest_even:
+      break;
+  }
+  return f(rounding_constant<rounding::nearest_even>{});
+}
 
 /// True for the three round-to-nearest modes.
 constexpr bool is_nearest(rounding r) noexcept {

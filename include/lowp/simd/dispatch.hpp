@@ -7,6 +7,7 @@
 
 #include "lowp/simd/avx2/float_kernels.hpp"
 #include "lowp/simd/avx512/float_kernels.hpp"
+#include "lowp/simd/avx512/packed_kernels.hpp"
 #include "lowp/simd/detect.hpp"
 #include "lowp/simd/isa.hpp"
 #include "lowp/simd/neon/float_kernels.hpp"
@@ -91,6 +92,43 @@ void decode_f32(isa which, const storage_t<Fmt>* in, float* out, std::size_t cou
     }
   }
   scalar::decode_f32<Fmt>(in, out, count, how);
+}
+
+/// Sub-byte codes packed as a bit stream (block/packing.hpp) -> float32 in one pass on ISA
+/// `which`. Returns false, doing nothing, where no such kernel exists (the caller unpacks to
+/// a buffer and runs decode_f32).
+template <class Fmt>
+bool decode_packed_f32(isa which, const std::uint8_t* in, float* out, std::size_t count,
+                       nan_decoding how) {
+  constexpr int bits = total_bits(descriptor_v<Fmt>);
+#if LOWP_HAVE_AVX512
+  if constexpr (avx512::unpack_width(bits)) {
+    if (which == isa::avx512) {
+      avx512::decode_packed<Fmt>(in, out, count, get_byte_planes<Fmt>(how));
+      return true;
+    }
+  }
+#endif
+  (void)which, (void)in, (void)out, (void)count, (void)how, (void)bits;
+  return false;
+}
+
+/// float32 -> sub-byte codes packed as a bit stream in one pass on ISA `which`. Returns false,
+/// doing nothing, where no such kernel covers the call.
+template <class Fmt, rounding R>
+bool encode_packed_f32(isa which, const float* in, std::uint8_t* out, std::size_t count,
+                       const encode_plan<Fmt>& p) {
+  constexpr int bits = total_bits(descriptor_v<Fmt>);
+#if LOWP_HAVE_AVX512
+  if constexpr (avx512::pack_width(bits) && encode_traits<Fmt>::vectorizable) {
+    if (which == isa::avx512 && encode_vectorized<Fmt>(which, p.policy)) {
+      avx512::encode_packed<Fmt, R>(in, out, count, p);
+      return true;
+    }
+  }
+#endif
+  (void)which, (void)in, (void)out, (void)count, (void)p, (void)bits;
+  return false;
 }
 
 /// Affine integer quantization of `count` values under one parameter set (fp32 quotient:

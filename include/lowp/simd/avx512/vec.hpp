@@ -225,28 +225,25 @@ LOWP_AVX512_FN void store64(float* out, __m512i v) {
   }
 }
 
-/// float32 bits of 64 byte codes: byte-plane lookups interleaved into four vectors. The codes
-/// are first permuted so that the in-lane unpacks leave the results in order. LowZero: planes
-/// 0 and 1 are zero (byte_planes::low_zero). No arrays of vectors: at -O2 GCC would keep them
-/// in memory.
+/// The byte permute before plane lookups: position 16L + 4j + k takes code 16j + 4L + k (a
+/// 4x4 transpose of 4-byte groups), so that store_planes' in-lane unpacks leave results in
+/// order.
+LOWP_AVX512_FN __m512i plane_order() {
+  return _mm512_set_epi32(0x3F3E3D3C, 0x2F2E2D2C, 0x1F1E1D1C, 0x0F0E0D0C, 0x3B3A3938, 0x2B2A2928,
+                          0x1B1A1918, 0x0B0A0908, 0x37363534, 0x27262524, 0x17161514, 0x07060504,
+                          0x33323130, 0x23222120, 0x13121110, 0x03020100);
+}
+
+/// Interleaves four byte planes (positions permuted as decode64's `order` leaves them) into
+/// 64 float32 and stores them. LowZero: p0 and p1 are zero. No arrays of vectors: at -O2 GCC
+/// would keep them in memory.
 template <bool Stream, bool LowZero>
-LOWP_AVX512_FN void decode64(__m512i codes, const byte_planes& t, float* out) {
-  // Position 16L + 4j + k takes code 16j + 4L + k (a 4x4 transpose of 4-byte groups).
-  const __m512i order =
-      _mm512_set_epi32(0x3F3E3D3C, 0x2F2E2D2C, 0x1F1E1D1C, 0x0F0E0D0C, 0x3B3A3938, 0x2B2A2928,
-                       0x1B1A1918, 0x0B0A0908, 0x37363534, 0x27262524, 0x17161514, 0x07060504,
-                       0x33323130, 0x23222120, 0x13121110, 0x03020100);
-  const __m512i c = _mm512_permutexvar_epi8(order, codes);
-  const __mmask64 high = _mm512_movepi8_mask(c);
-  const __m512i p2 = plane_lookup(t.plane[2], c, high);
-  const __m512i p3 = plane_lookup(t.plane[3], c, high);
+LOWP_AVX512_FN void store_planes(__m512i p0, __m512i p1, __m512i p2, __m512i p3, float* out) {
   const __m512i hi_lo = _mm512_unpacklo_epi8(p2, p3);
   const __m512i hi_hi = _mm512_unpackhi_epi8(p2, p3);
   __m512i lo_lo = _mm512_setzero_si512();
   __m512i lo_hi = _mm512_setzero_si512();
   if constexpr (!LowZero) {
-    const __m512i p0 = plane_lookup(t.plane[0], c, high);
-    const __m512i p1 = plane_lookup(t.plane[1], c, high);
     lo_lo = _mm512_unpacklo_epi8(p0, p1);
     lo_hi = _mm512_unpackhi_epi8(p0, p1);
   }
@@ -254,6 +251,24 @@ LOWP_AVX512_FN void decode64(__m512i codes, const byte_planes& t, float* out) {
   store64<Stream>(out + 16, _mm512_unpackhi_epi16(lo_lo, hi_lo));
   store64<Stream>(out + 32, _mm512_unpacklo_epi16(lo_hi, hi_hi));
   store64<Stream>(out + 48, _mm512_unpackhi_epi16(lo_hi, hi_hi));
+}
+
+/// float32 bits of 64 byte codes: byte-plane lookups interleaved into four vectors. The codes
+/// are first permuted (plane_order). LowZero: planes
+/// 0 and 1 are zero (byte_planes::low_zero).
+template <bool Stream, bool LowZero>
+LOWP_AVX512_FN void decode64(__m512i codes, const byte_planes& t, float* out) {
+  const __m512i c = _mm512_permutexvar_epi8(plane_order(), codes);
+  const __mmask64 high = _mm512_movepi8_mask(c);
+  const __m512i p2 = plane_lookup(t.plane[2], c, high);
+  const __m512i p3 = plane_lookup(t.plane[3], c, high);
+  __m512i p0 = _mm512_setzero_si512();
+  __m512i p1 = _mm512_setzero_si512();
+  if constexpr (!LowZero) {
+    p0 = plane_lookup(t.plane[0], c, high);
+    p1 = plane_lookup(t.plane[1], c, high);
+  }
+  store_planes<Stream, LowZero>(p0, p1, p2, p3, out);
 }
 
 /// Codes [i, count) in steps of 64 from i; returns where it stopped.
