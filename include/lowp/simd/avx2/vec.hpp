@@ -169,6 +169,15 @@ LOWP_AVX2_FN void interleave(vu32 even, vu32 odd, vu32& lo, vu32& hi) {
   lo = _mm256_permute2x128_si256(l, h, 0x20);
   hi = _mm256_permute2x128_si256(l, h, 0x31);
 }
+/// Whether unpack16 exists (not on AVX2: block decoders unpack through a buffer).
+inline constexpr bool has_unpack16 = false;
+/// Not available on AVX2 (declared so that the generic block decoder compiles).
+template <int Bits>
+vu32 unpack16(const std::uint8_t* p);
+/// Whether lookup64 is cheaper than lookup256 (not on AVX2).
+inline constexpr bool has_lookup64 = false;
+/// Not available on AVX2 (declared so that the generic block decoder compiles).
+vu32 lookup64(const std::uint32_t* table, vu32 idx);
 /// Whether lookup32 is one instruction (not on AVX2: the table-magic encoder is not used).
 inline constexpr bool has_lookup32 = false;
 /// Not available on AVX2 (declared so that the generic encoder compiles).

@@ -7,6 +7,7 @@
 
 #include "lowp/block/packing.hpp"
 #include "lowp/simd/avx512/float_kernels.hpp"
+#include "lowp/simd/avx512/packed_kernels.hpp"
 #include "lowp/simd/avx512/vec.hpp"
 #include "lowp/simd/block_plan.hpp"
 

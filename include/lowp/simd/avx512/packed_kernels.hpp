@@ -69,6 +69,18 @@ LOWP_AVX512_FN __m512i unpack64(const std::uint8_t* p) {
   return _mm512_multishift_epi64_epi8(load_table64(L::fields.data()), spread);
 }
 
+/// 16 codes of Bits bits from 2 * Bits bytes at p, one per lane (masked load: nothing past
+/// them is read).
+template <int Bits>
+LOWP_AVX512_FN vu32 unpack16(const std::uint8_t* p) {
+  using L = packed_layout<Bits>;
+  const __m512i raw = _mm512_maskz_loadu_epi8(_bzhi_u64(~std::uint64_t{0}, 2 * Bits), p);
+  const __m512i spread = _mm512_permutexvar_epi8(load_table64(L::spread.data()), raw);
+  const __m512i codes = _mm512_multishift_epi64_epi8(load_table64(L::fields.data()), spread);
+  return _mm512_and_si512(_mm512_cvtepu8_epi32(_mm512_castsi512_si128(codes)),
+                          _mm512_set1_epi32((1 << Bits) - 1));
+}
+
 /// Packs 64 codes (four vectors of 16 lanes, each lane < 2^Bits) into 8 * Bits bytes at p.
 template <int Bits>
 LOWP_AVX512_FN void pack64(__m512i c0, __m512i c1, __m512i c2, __m512i c3, std::uint8_t* p) {

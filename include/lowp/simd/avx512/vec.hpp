@@ -168,6 +168,20 @@ LOWP_AVX512_FN vu32 lookup16(const std::uint32_t* table, vu32 idx) {
   return _mm512_permutexvar_epi32(idx, _mm512_loadu_si512(table));
 }
 
+/// Whether unpack16<Bits> (avx512/packed_kernels.hpp) unpacks a packed bit stream.
+inline constexpr bool has_unpack16 = true;
+
+/// Whether lookup64 is cheaper than a gather (block decoders of 5- and 6-bit elements).
+inline constexpr bool has_lookup64 = true;
+/// table[idx & 63] per lane (two vpermi2d, chosen by bit 5).
+LOWP_AVX512_FN vu32 lookup64(const std::uint32_t* table, vu32 idx) {
+  const __m512i lo =
+      _mm512_permutex2var_epi32(_mm512_loadu_si512(table), idx, _mm512_loadu_si512(table + 16));
+  const __m512i hi = _mm512_permutex2var_epi32(_mm512_loadu_si512(table + 32), idx,
+                                               _mm512_loadu_si512(table + 48));
+  return _mm512_mask_blend_epi32(_mm512_test_epi32_mask(idx, _mm512_set1_epi32(32)), lo, hi);
+}
+
 /// Whether lookup32 is one instruction (the table-magic encoder uses it).
 inline constexpr bool has_lookup32 = true;
 /// table[idx & 31] per lane (vpermi2d over two registers).

@@ -417,6 +417,10 @@ LOWP_SIMD_FN void load_block_codes(const std::uint8_t* src, vu32* codes, bool mo
     }
     vu32 hi;
     interleave(and_(b, splat(0xFu)), shr<4>(b), codes[0], hi);
+  } else if constexpr (has_unpack16 && B::order == blocks::element_order::sequential && bits < 8 &&
+                       B::block_size % lanes == 0 && lanes == 16) {
+    // A bit stream unpacked in registers: 16 codes from every 2 * bits bytes.
+    for (std::size_t k = 0; k < nv; ++k) codes[k] = unpack16<bits>(src + k * 2 * bits);
   } else {
     alignas(64) std::uint8_t tmp[B::block_size];
     if constexpr (B::order == blocks::element_order::split_halves) {
@@ -442,9 +446,20 @@ LOWP_SIMD_KERNEL void dequantize_blocks(const std::uint8_t* elements,
   constexpr std::size_t bs = B::block_size;
   constexpr std::size_t nv = bs / lanes;
   constexpr bool small_elements = B::element_bits <= 4;
+  constexpr bool table64 = has_lookup64 && B::element_bits <= 6;
+  // NaN results need a NaN element value, a NaN scale or a non-finite tensor decode scale
+  // (times a zero element); without them the per-vector NaN test is skipped.
+  constexpr bool element_nan = [] {
+    if constexpr (is_float_format_v<typename B::element>) {
+      return has_nan(descriptor_v<typename B::element>);
+    } else {
+      return false;
+    }
+  }();
   const std::uint32_t* values = element_value_table<typename B::element>().data();
   const std::uint32_t* scale_table = scale_value_table<B>().data();
   const float s_dec = B::two_level ? t.decode : 1.0f;
+  const bool tensor_finite = (bit_cast<std::uint32_t>(s_dec) & 0x7FFFFFFFu) < 0x7F800000u;
   for (std::size_t g0 = 0; g0 < nblocks; g0 += lanes) {
     const std::size_t gn = nblocks - g0 < lanes ? nblocks - g0 : lanes;
     // The group's scale values, decoded in one vector.
@@ -460,6 +475,8 @@ LOWP_SIMD_KERNEL void dequantize_blocks(const std::uint8_t* elements,
       sv = fmul(splat(bit_cast<std::uint32_t>(t.decode)), sv);
     alignas(64) std::uint32_t f[lanes];
     store_u32(f, sv);
+    const bool check_nan = element_nan || !tensor_finite ||
+                           any(gt_u(and_(sv, splat(0x7FFFFFFFu)), splat(0x7F800000u)));
     if constexpr (has_byte_planes && B::element_bits == 8) {
       // Byte codes: the group's element values by bulk byte-plane lookups, then scaled in place.
       float* o = out + g0 * bs;
@@ -489,11 +506,18 @@ LOWP_SIMD_KERNEL void dequantize_blocks(const std::uint8_t* elements,
       const vu32 fv = splat(f[g]);
       vmask nan = mask_none();
       for (std::size_t k = 0; k < nv; ++k) {
-        vu32 v = small_elements ? lookup16(values, codes[k]) : lookup256(values, codes[k]);
+        vu32 v;
+        if constexpr (small_elements) {
+          v = lookup16(values, codes[k]);
+        } else if constexpr (table64) {
+          v = lookup64(values, codes[k]);
+        } else {
+          v = lookup256(values, codes[k]);
+        }
         v = fmul(v, fv);
         if constexpr (T::kind == block_rule_kind::nvfp4_te)
           v = fmul(v, splat(bit_cast<std::uint32_t>(s_dec)));
-        nan = mask_or(nan, gt_u(and_(v, splat(0x7FFFFFFFu)), splat(0x7F800000u)));
+        if (check_nan) nan = mask_or(nan, gt_u(and_(v, splat(0x7FFFFFFFu)), splat(0x7F800000u)));
         store_f32(out + b * bs + k * lanes, v);
       }
       // NaN results take the reference's NaN (rare: NaN scales and NaN elements).

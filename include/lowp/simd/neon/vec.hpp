@@ -203,6 +203,15 @@ LOWP_NEON_FN void interleave(vu32 even, vu32 odd, vu32& lo, vu32& hi) {
   lo = vzip1q_u32(even, odd);
   hi = vzip2q_u32(even, odd);
 }
+/// Whether unpack16 exists (not on NEON: block decoders unpack through a buffer).
+inline constexpr bool has_unpack16 = false;
+/// Not available on NEON (declared so that the generic block decoder compiles).
+template <int Bits>
+vu32 unpack16(const std::uint8_t* p);
+/// Whether lookup64 is cheaper than lookup256 (not on NEON).
+inline constexpr bool has_lookup64 = false;
+/// Not available on NEON (declared so that the generic block decoder compiles).
+vu32 lookup64(const std::uint32_t* table, vu32 idx);
 /// Whether lookup32 is one instruction (not on NEON: the table-magic encoder is not used).
 inline constexpr bool has_lookup32 = false;
 /// Not available on NEON (declared so that the generic encoder compiles).
