@@ -16,9 +16,11 @@ namespace simd {
 namespace avx2 {
 #define LOWP_SIMD_FN LOWP_AVX2_FN
 #define LOWP_SIMD_KERNEL LOWP_AVX2_KERNEL
+#define LOWP_SIMD_COLD LOWP_AVX2_KERNEL __attribute__((noinline, cold))
 #include "lowp/simd/generic/block_kernels.inl"
 #undef LOWP_SIMD_FN
 #undef LOWP_SIMD_KERNEL
+#undef LOWP_SIMD_COLD
 }  // namespace avx2
 }  // namespace simd
 }  // namespace lowp

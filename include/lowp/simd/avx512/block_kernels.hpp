@@ -17,9 +17,11 @@ namespace simd {
 namespace avx512 {
 #define LOWP_SIMD_FN LOWP_AVX512_FN
 #define LOWP_SIMD_KERNEL LOWP_AVX512_KERNEL
+#define LOWP_SIMD_COLD LOWP_AVX512_KERNEL __attribute__((noinline, cold))
 #include "lowp/simd/generic/block_kernels.inl"
 #undef LOWP_SIMD_FN
 #undef LOWP_SIMD_KERNEL
+#undef LOWP_SIMD_COLD
 }  // namespace avx512
 }  // namespace simd
 }  // namespace lowp

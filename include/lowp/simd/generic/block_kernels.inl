@@ -185,13 +185,27 @@ LOWP_SIMD_FN vu32 encode_element_lanes(vu32 x, vu32 f, const block_encode_plan<B
     const vu32 a = and_(yr, splat(0x7FFFFFFFu));
     const vmask nan = gt_u(a, splat(0x7F800000u));
     if constexpr (T::minifloat) {
-      constexpr float_format ef = descriptor_v<typename B::element>;
+      using EF = typename B::element;
+      constexpr float_format ef = descriptor_v<EF>;
       // Elements saturate: clamping finite magnitudes to the largest value gives the same codes
       // in every mode and keeps the encoder off its special-case path.
-      const vu32 clamped =
-          select(nan, a, min_u(a, splat(encode_traits<typename B::element>::max_bits)));
-      vu32 code = encode_vector<typename B::element, R>(or_(clamped, and_(yr, splat(0x80000000u))),
-                                                        p.element, rnd, rmask, rshift);
+      const vu32 limited = min_u(a, splat(encode_traits<EF>::max_bits));
+      vu32 code;
+      if constexpr (encode_traits<EF>::table_magic && encode_traits<EF>::sign != 0 &&
+                    has_lookup32 && has_embedded_rounding && fpu_rounding(R)) {
+        // Without NaN lanes the clamped quotient goes straight to the table-magic encoder.
+        if (!any(nan)) {
+          code = encode_table_magic<EF, R, high_bits::zero>(
+              or_(limited, and_(yr, splat(0x80000000u))), limited);
+        } else {
+          code =
+              encode_vector_cold<EF, R>(or_(select(nan, a, limited), and_(yr, splat(0x80000000u))),
+                                        p.element, rnd, rmask, rshift);
+        }
+      } else {
+        code = encode_vector<EF, R>(or_(select(nan, a, limited), and_(yr, splat(0x80000000u))),
+                                    p.element, rnd, rmask, rshift);
+      }
       if (has_negative_zero(ef) && zs.fix) {
         const auto mag = static_cast<std::uint32_t>(all_ones_magnitude(ef));
         const vmask zero_code = mask_andnot(eq(and_(code, splat(mag)), zero()), nan);

@@ -1,7 +1,8 @@
 // float_kernels.inl: the float32 <-> float-format kernels, written once over the lane
 // operations of an ISA. No include guard: simd/<isa>/float_kernels.hpp includes it inside
-// namespace lowp::simd::<isa>, after defining LOWP_SIMD_FN (lane helpers) and LOWP_SIMD_KERNEL
-// (loops) with that ISA's target attribute, so every function here is compiled for that ISA.
+// namespace lowp::simd::<isa>, after defining LOWP_SIMD_FN (lane helpers), LOWP_SIMD_KERNEL
+// (loops) and LOWP_SIMD_COLD (rare paths kept out of line) with that ISA's target attribute, so
+// every function here is compiled for that ISA.
 //
 // The scalar codec (codec/pack.hpp) is the specification; each step below names the pack.hpp
 // step it vectorizes. Special inputs take codes that the scalar codec computed (plan.hpp).
@@ -178,24 +179,15 @@ LOWP_SIMD_FN vu32 encode_table_magic(vu32 u, vu32 a) {
   return code;
 }
 
-/// Encodes one vector of float32 bit patterns into codes of Fmt (one code per lane; the bits
-/// above Fmt's width as H says).
-template <class Fmt, rounding R, high_bits H = high_bits::zero>
-LOWP_SIMD_FN vu32 encode_vector(vu32 u, const encode_plan<Fmt>& p, vu32 rnd, vu32 rmask,
-                                vu32 rshift) {
+/// Encodes one vector of float32 bit patterns into codes of Fmt (one code per lane) by the
+/// general steps, every format and mode.
+template <class Fmt, rounding R>
+LOWP_SIMD_FN vu32 encode_vector_general(vu32 u, const encode_plan<Fmt>& p, vu32 rnd, vu32 rmask,
+                                        vu32 rshift) {
   using T = encode_traits<Fmt>;
   constexpr float_format f = T::f;
   const vu32 a = and_(u, splat(0x7FFFFFFFu));
   const vmask negative = ne(u, a);
-  if constexpr (T::table_magic && has_lookup32 && has_embedded_rounding && fpu_rounding(R)) {
-    vmask special = gt_u(a, splat(T::max_bits));  // overflow, inf, NaN
-    if constexpr (T::sign == 0) {
-      if (!p.negative_is_magnitude) special = mask_or(special, mask_and(negative, ne(a, zero())));
-    }
-    // Computed before the test so that its constants stay out of the loop.
-    const vu32 code = encode_table_magic<Fmt, R, H>(u, a);
-    if (!any(special)) return code;
-  }
   // Unsigned formats convert |x| (negatives that the policy does not fold are fixed below).
   const vmask negative_eff = T::sign != 0 ? negative : mask_none();
   vu32 n;
@@ -224,6 +216,43 @@ LOWP_SIMD_FN vu32 encode_vector(vu32 u, const encode_plan<Fmt>& p, vu32 rnd, vu3
   if constexpr (!has_zero(f)) special = mask_or(special, mask_or(eq(n, zero()), eq(a, zero())));
   if (any(special)) code = fix_special_lanes<Fmt>(code, a, n, mag, negative, negative_eff, p);
   return code;
+}
+
+/// encode_vector_general kept out of line: the rare vectors the fast paths leave, whose many
+/// constants would otherwise crowd the registers of the hot loop.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+// Out of line, GCC 12 sees the self-initialised placeholder of its intrinsics (GCC bug 105593).
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
+template <class Fmt, rounding R>
+LOWP_SIMD_COLD vu32 encode_vector_cold(vu32 u, const encode_plan<Fmt>& p, vu32 rnd, vu32 rmask,
+                                       vu32 rshift) {
+  return encode_vector_general<Fmt, R>(u, p, rnd, rmask, rshift);
+}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+/// Encodes one vector of float32 bit patterns into codes of Fmt (one code per lane; the bits
+/// above Fmt's width as H says).
+template <class Fmt, rounding R, high_bits H = high_bits::zero>
+LOWP_SIMD_FN vu32 encode_vector(vu32 u, const encode_plan<Fmt>& p, vu32 rnd, vu32 rmask,
+                                vu32 rshift) {
+  using T = encode_traits<Fmt>;
+  if constexpr (T::table_magic && has_lookup32 && has_embedded_rounding && fpu_rounding(R)) {
+    const vu32 a = and_(u, splat(0x7FFFFFFFu));
+    vmask special = gt_u(a, splat(T::max_bits));  // overflow, inf, NaN
+    if constexpr (T::sign == 0) {
+      if (!p.negative_is_magnitude) special = mask_or(special, mask_and(ne(u, a), ne(a, zero())));
+    }
+    // Computed before the test so that its constants stay out of the loop.
+    const vu32 code = encode_table_magic<Fmt, R, H>(u, a);
+    if (!any(special)) return code;
+    return encode_vector_cold<Fmt, R>(u, p, rnd, rmask, rshift);
+  } else {
+    return encode_vector_general<Fmt, R>(u, p, rnd, rmask, rshift);
+  }
 }
 
 /// Stores one vector of codes into storage of the format's width.
