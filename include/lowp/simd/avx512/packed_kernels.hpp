@@ -69,6 +69,10 @@ LOWP_AVX512_FN __m512i unpack64(const std::uint8_t* p) {
   return _mm512_multishift_epi64_epi8(load_table64(L::fields.data()), spread);
 }
 
+/// Whether pack_lanes packs codes of this width.
+template <int Bits>
+inline constexpr bool has_pack_lanes = pack_width(Bits);
+
 /// 16 codes of Bits bits from 2 * Bits bytes at p, one per lane (masked load: nothing past
 /// them is read).
 template <int Bits>
@@ -81,9 +85,11 @@ LOWP_AVX512_FN vu32 unpack16(const std::uint8_t* p) {
                           _mm512_set1_epi32((1 << Bits) - 1));
 }
 
-/// Packs 64 codes (four vectors of 16 lanes, each lane < 2^Bits) into 8 * Bits bytes at p.
-template <int Bits>
-LOWP_AVX512_FN void pack64(__m512i c0, __m512i c1, __m512i c2, __m512i c3, std::uint8_t* p) {
+/// Packs Count codes (Count / 16 vectors of 16 lanes, each lane < 2^Bits; the vectors past
+/// Count / 16 are ignored) into Count * Bits / 8 bytes at p.
+template <int Bits, int Count>
+LOWP_AVX512_FN void pack_lanes(__m512i c0, __m512i c1, __m512i c2, __m512i c3, std::uint8_t* p) {
+  static_assert(Count == 32 || Count == 64, "lowp: pack_lanes packs 32 or 64 codes");
   using L = packed_layout<Bits>;
   const __m512i bytes =
       _mm512_packus_epi16(_mm512_packus_epi32(c0, c1), _mm512_packus_epi32(c2, c3));
@@ -92,7 +98,7 @@ LOWP_AVX512_FN void pack64(__m512i c0, __m512i c1, __m512i c2, __m512i c3, std::
       _mm512_maddubs_epi16(bytes, _mm512_set1_epi16(static_cast<short>((0x100 << Bits) | 1)));
   if constexpr (Bits != 4) g = _mm512_madd_epi16(g, _mm512_set1_epi32((1 << (16 + 2 * Bits)) | 1));
   const __m512i out = _mm512_permutexvar_epi8(load_table64(L::gather.data()), g);
-  _mm512_mask_storeu_epi8(p, _bzhi_u64(~std::uint64_t{0}, 8 * Bits), out);
+  _mm512_mask_storeu_epi8(p, _bzhi_u64(~std::uint64_t{0}, Count * Bits / 8), out);
 }
 
 /// Byte codes (any bits above the format's ignored) -> float32 through the first 64 entries
@@ -181,7 +187,7 @@ LOWP_AVX512_KERNEL void encode_packed(const float* in, std::uint8_t* out, std::s
     const vu32 c2 = encode_vector<Fmt, R>(load_f32(in + i + 32), p, r2, rmask, rshift);
     const vu32 r3 = next_random<R>(cursor);
     const vu32 c3 = encode_vector<Fmt, R>(load_f32(in + i + 48), p, r3, rmask, rshift);
-    pack64<bits>(c0, c1, c2, c3, out + i / 8 * bits);
+    pack_lanes<bits, 64>(c0, c1, c2, c3, out + i / 8 * bits);
   }
   if (i < count) {
     // The last codes: encode them through the array kernel, then pack the buffer.

@@ -149,6 +149,36 @@ LOWP_AVX512_FN std::uint32_t reduce_max_u(vu32 v) {
   m = _mm512_max_epu32(m, _mm512_shuffle_epi32(m, _MM_PERM_CDAB));
   return static_cast<std::uint32_t>(_mm512_cvtsi512_si32(m));
 }
+/// Whether group_max exists (block kernels reduce a group of blocks at once).
+inline constexpr bool has_group_max = true;
+/// Lane j = the largest lane (unsigned) of v[j]: sixteen reductions at once, merging pairs of
+/// vectors level by level (46 instructions instead of 16 x 8).
+LOWP_AVX512_FN vu32 group_max(const vu32 (&v)[16]) {
+  // Level 1: vector 2k's lanes 0-7 meet its lanes 8-15 in the low half, 2k+1's in the high.
+  __m512i a[8];
+#pragma GCC unroll 8
+  for (int k = 0; k < 8; ++k)
+    a[k] = _mm512_max_epu32(_mm512_shuffle_i32x4(v[2 * k], v[2 * k + 1], 0x44),
+                            _mm512_shuffle_i32x4(v[2 * k], v[2 * k + 1], 0xEE));
+  // Level 2: 128-bit lane q of b[j] holds four candidates of vector 4j + q.
+  __m512i b[4];
+#pragma GCC unroll 4
+  for (int j = 0; j < 4; ++j)
+    b[j] = _mm512_max_epu32(_mm512_shuffle_i32x4(a[2 * j], a[2 * j + 1], 0x88),
+                            _mm512_shuffle_i32x4(a[2 * j], a[2 * j + 1], 0xDD));
+  // Level 3: lane q of c[i] holds two candidates of vectors 8i + q and 8i + 4 + q.
+  const __m512i c0 =
+      _mm512_max_epu32(_mm512_unpacklo_epi64(b[0], b[1]), _mm512_unpackhi_epi64(b[0], b[1]));
+  const __m512i c1 =
+      _mm512_max_epu32(_mm512_unpacklo_epi64(b[2], b[3]), _mm512_unpackhi_epi64(b[2], b[3]));
+  // Level 4: position 4q + t holds vector 4t + q; one permute puts vector j at lane j.
+  const __m512 e0 = _mm512_castsi512_ps(c0);
+  const __m512 e1 = _mm512_castsi512_ps(c1);
+  const __m512i d = _mm512_max_epu32(_mm512_castps_si512(_mm512_shuffle_ps(e0, e1, 0x88)),
+                                     _mm512_castps_si512(_mm512_shuffle_ps(e0, e1, 0xDD)));
+  const __m512i order = _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0);
+  return _mm512_permutexvar_epi32(order, d);
+}
 /// Lanes (0, 2, 4, ...) of a then b, and lanes (1, 3, 5, ...) of a then b.
 LOWP_AVX512_FN void deinterleave(vu32 a, vu32 b, vu32& even, vu32& odd) {
   const __m512i ie = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);

@@ -295,6 +295,18 @@ LOWP_SIMD_FN void encode_block_lanes(const float* x, std::uint32_t f, const bloc
     deinterleave(c, c, even, odd);
     store_u8(tmp, or_(even, shl<4>(odd)));
     std::memcpy(dst, tmp, lanes / 2);
+  } else if constexpr (has_pack_lanes<bits> && B::order == blocks::element_order::sequential &&
+                       lanes == 16 && (nv == 2 || nv == 4)) {
+    // A bit stream packed in registers (32 or 64 codes).
+    const vu32 c0 = element_vector<B, R>(x, 0, fv, p, zs, cursor, rmask, rshift);
+    const vu32 c1 = element_vector<B, R>(x, 1, fv, p, zs, cursor, rmask, rshift);
+    if constexpr (nv == 2) {
+      pack_lanes<bits, 32>(c0, c1, zero(), zero(), dst);
+    } else {
+      const vu32 c2 = element_vector<B, R>(x, 2, fv, p, zs, cursor, rmask, rshift);
+      const vu32 c3 = element_vector<B, R>(x, 3, fv, p, zs, cursor, rmask, rshift);
+      pack_lanes<bits, 64>(c0, c1, c2, c3, dst);
+    }
   } else {
     alignas(64) std::uint8_t tmp[bs];
 #pragma GCC unroll 16
@@ -308,6 +320,56 @@ LOWP_SIMD_FN void encode_block_lanes(const float* x, std::uint32_t f, const bloc
     }
   }
   if constexpr (R == rounding::stochastic) cursor.advance(static_cast<std::uint32_t>(bs));
+}
+
+/// The scales and elements of blocks [g0, g0 + gn) from the group's vector plan (`scalar_lanes`
+/// take the scalar rule's plan instead).
+template <class B, rounding R>
+LOWP_SIMD_FN void encode_group(const float* in, std::size_t g0, std::size_t gn,
+                               std::uint8_t* elements, typename B::scale_storage* scales,
+                               const block_encode_plan<B>& p, const zero_sign_rule& zs,
+                               lowp::detail::counter_cursor& cursor, vu32 rmask, vu32 rshift,
+                               vu32 code, vu32 factor, vmask scalar_lanes) {
+  constexpr std::size_t bs = B::block_size;
+  alignas(64) std::uint32_t codes[lanes];
+  alignas(64) std::uint32_t factors[lanes];
+  alignas(64) std::uint32_t fallback[lanes];
+  store_u32(codes, code);
+  store_u32(factors, factor);
+  store_u32(fallback, select(scalar_lanes, splat(1), zero()));
+  // Scales (and the scalar rule's plan where the vector formula stepped aside).
+  bool any_nan_block = false;
+  for (std::size_t g = 0; g < gn; ++g) {
+    const std::size_t b = g0 + g;
+    if (fallback[g] != 0) {
+      const blocks::scale_plan sp =
+          B::scale_rule::template plan<B>(blocks::gather_stats(in + b * bs, bs), p.tensor,
+                                          blocks::rule_options{p.options.specials});
+      codes[g] = sp.code;
+      if (sp.map == blocks::element_map::nan_block) {
+        fallback[g] = 2;  // every element code 0
+        any_nan_block = true;
+      } else {
+        fallback[g] = 0;
+        factors[g] =
+            sp.map == blocks::element_map::shift
+                ? (sp.shift == 127 ? 0x400000u : static_cast<std::uint32_t>(127 - sp.shift) << 23)
+                : bit_cast<std::uint32_t>(sp.factor);
+      }
+    }
+    scales[g0 + g] = static_cast<typename B::scale_storage>(codes[g]);
+  }
+  // Elements, block after block.
+  for (std::size_t g = 0; g < gn; ++g) {
+    const std::size_t b = g0 + g;
+    std::uint8_t* dst = elements + b * B::block_bytes;
+    if (any_nan_block && fallback[g] == 2) {
+      for (std::size_t k = 0; k < B::block_bytes; ++k) dst[k] = 0;
+      if constexpr (R == rounding::stochastic) cursor.advance(static_cast<std::uint32_t>(bs));
+      continue;
+    }
+    encode_block_lanes<B, R>(in + b * bs, factors[g], p, zs, cursor, rmask, rshift, dst);
+  }
 }
 
 /// Quantizes `nblocks` whole blocks (the reference's quantize_blocks for them); `first` is the
@@ -329,6 +391,37 @@ LOWP_SIMD_KERNEL void quantize_blocks(const float* in, std::size_t nblocks, std:
     const std::size_t gn = nblocks - g0 < lanes ? nblocks - g0 : lanes;
     alignas(64) std::uint32_t am[lanes];
     alignas(64) std::uint32_t sm[lanes];
+    vu32 code;
+    vu32 factor;
+    vmask scalar_lanes;
+    if constexpr (has_group_max && bs % lanes == 0 && T::kind != block_rule_kind::ggml_q4_0) {
+      if (gn == lanes) {
+        // A whole group: every block's partial maxima, then one reduction of all of them.
+        vu32 part[lanes];
+#pragma GCC unroll 16
+        for (std::size_t g = 0; g < lanes; ++g) {
+          const float* x = in + (g0 + g) * bs;
+          vu32 m = and_(load_f32(x), splat(0x7FFFFFFFu));
+          for (std::size_t k = lanes; k < bs; k += lanes)
+            m = max_u(m, and_(load_f32(x + k), splat(0x7FFFFFFFu)));
+          part[g] = m;
+        }
+        const vu32 amv = group_max(part);
+        if constexpr (B::scale_rule::finite_only) {
+          if (any(gt_u(amv, splat(0x7F7FFFFFu)))) {
+            store_u32(am, amv);
+            for (std::size_t g = 0; g < lanes; ++g)
+              if (am[g] >= 0x7F800000u)
+                blocks::detail::check_finite<B>(blocks::gather_stats(in + (g0 + g) * bs, bs),
+                                                g0 + g);  // throws
+          }
+        }
+        scalar_lanes = plan_lanes<B>(amv, zero(), p, code, factor);
+        encode_group<B, R>(in, g0, gn, elements, scales, p, zs, cursor, rmask, rshift, code, factor,
+                           scalar_lanes);
+        continue;
+      }
+    }
     for (std::size_t g = 0; g < lanes; ++g) {
       am[g] = bit_cast<std::uint32_t>(1.0f);  // padding lanes: any normal value
       sm[g] = am[g];
@@ -353,48 +446,9 @@ LOWP_SIMD_KERNEL void quantize_blocks(const float* in, std::size_t nblocks, std:
         }
       }
     }
-    vu32 code;
-    vu32 factor;
-    const vmask scalar_lanes = plan_lanes<B>(load_u32(am), load_u32(sm), p, code, factor);
-    alignas(64) std::uint32_t codes[lanes];
-    alignas(64) std::uint32_t factors[lanes];
-    alignas(64) std::uint32_t fallback[lanes];
-    store_u32(codes, code);
-    store_u32(factors, factor);
-    store_u32(fallback, select(scalar_lanes, splat(1), zero()));
-    // Scales (and the scalar rule's plan where the vector formula stepped aside).
-    bool any_nan_block = false;
-    for (std::size_t g = 0; g < gn; ++g) {
-      const std::size_t b = g0 + g;
-      if (fallback[g] != 0) {
-        const blocks::scale_plan sp =
-            B::scale_rule::template plan<B>(blocks::gather_stats(in + b * bs, bs), p.tensor,
-                                            blocks::rule_options{p.options.specials});
-        codes[g] = sp.code;
-        if (sp.map == blocks::element_map::nan_block) {
-          fallback[g] = 2;  // every element code 0
-          any_nan_block = true;
-        } else {
-          fallback[g] = 0;
-          factors[g] =
-              sp.map == blocks::element_map::shift
-                  ? (sp.shift == 127 ? 0x400000u : static_cast<std::uint32_t>(127 - sp.shift) << 23)
-                  : bit_cast<std::uint32_t>(sp.factor);
-        }
-      }
-      scales[g0 + g] = static_cast<typename B::scale_storage>(codes[g]);
-    }
-    // Elements, block after block.
-    for (std::size_t g = 0; g < gn; ++g) {
-      const std::size_t b = g0 + g;
-      std::uint8_t* dst = elements + b * B::block_bytes;
-      if (any_nan_block && fallback[g] == 2) {
-        for (std::size_t k = 0; k < B::block_bytes; ++k) dst[k] = 0;
-        if constexpr (R == rounding::stochastic) cursor.advance(static_cast<std::uint32_t>(bs));
-        continue;
-      }
-      encode_block_lanes<B, R>(in + b * bs, factors[g], p, zs, cursor, rmask, rshift, dst);
-    }
+    scalar_lanes = plan_lanes<B>(load_u32(am), load_u32(sm), p, code, factor);
+    encode_group<B, R>(in, g0, gn, elements, scales, p, zs, cursor, rmask, rshift, code, factor,
+                       scalar_lanes);
   }
 }
 

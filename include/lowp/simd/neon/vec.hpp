@@ -203,6 +203,16 @@ LOWP_NEON_FN void interleave(vu32 even, vu32 odd, vu32& lo, vu32& hi) {
   lo = vzip1q_u32(even, odd);
   hi = vzip2q_u32(even, odd);
 }
+/// Whether group_max exists (not on NEON: block maxima are reduced one by one).
+inline constexpr bool has_group_max = false;
+/// Not available on NEON (declared so that the generic block kernels compile).
+vu32 group_max(const vu32 (&v)[lanes]);
+/// Whether pack_lanes packs Bits-bit codes (not on NEON: block encoders pack through a buffer).
+template <int Bits>
+inline constexpr bool has_pack_lanes = false;
+/// Not available on NEON (declared so that the generic block encoder compiles).
+template <int Bits, int Count>
+void pack_lanes(vu32 c0, vu32 c1, vu32 c2, vu32 c3, std::uint8_t* p);
 /// Whether unpack16 exists (not on NEON: block decoders unpack through a buffer).
 inline constexpr bool has_unpack16 = false;
 /// Not available on NEON (declared so that the generic block decoder compiles).
