@@ -106,6 +106,8 @@ LOWP_AVX2_FN vmask eq(vu32 a, vu32 b) { return _mm256_cmpeq_epi32(a, b); }
 LOWP_AVX2_FN vmask ne(vu32 a, vu32 b) {
   return _mm256_xor_si256(_mm256_cmpeq_epi32(a, b), _mm256_set1_epi32(-1));
 }
+/// Lanes where a & b is not zero.
+LOWP_AVX2_FN vmask test_any(vu32 a, vu32 b) { return ne(_mm256_and_si256(a, b), zero()); }
 LOWP_AVX2_FN vmask gt_u(vu32 a, vu32 b) {
   const __m256i bias = _mm256_set1_epi32(static_cast<int>(0x80000000u));
   return _mm256_cmpgt_epi32(_mm256_xor_si256(a, bias), _mm256_xor_si256(b, bias));

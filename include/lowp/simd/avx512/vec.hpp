@@ -103,6 +103,8 @@ LOWP_AVX512_FN vu32 max_u(vu32 a, vu32 b) { return _mm512_max_epu32(a, b); }
 
 LOWP_AVX512_FN vmask eq(vu32 a, vu32 b) { return _mm512_cmpeq_epu32_mask(a, b); }
 LOWP_AVX512_FN vmask ne(vu32 a, vu32 b) { return _mm512_cmpneq_epu32_mask(a, b); }
+/// Lanes where a & b is not zero.
+LOWP_AVX512_FN vmask test_any(vu32 a, vu32 b) { return _mm512_test_epi32_mask(a, b); }
 LOWP_AVX512_FN vmask gt_u(vu32 a, vu32 b) { return _mm512_cmpgt_epu32_mask(a, b); }
 LOWP_AVX512_FN vmask lt_u(vu32 a, vu32 b) { return _mm512_cmplt_epu32_mask(a, b); }
 LOWP_AVX512_FN vmask mask_or(vmask a, vmask b) { return static_cast<vmask>(a | b); }

@@ -167,14 +167,15 @@ LOWP_SIMD_FN vu32 encode_table_magic(vu32 u, vu32 a) {
     magic = or_(magic, signbits);
   }
   vu32 code = fadd_round<R>(x, magic);  // sign | exponent | magnitude code
-  if constexpr (H == high_bits::zero || (has_zero(f) && !has_negative_zero(f) && T::sign != 0)) {
-    const vu32 mag = and_(code, splat(0x7FFFFFu));
-    if constexpr (H == high_bits::zero) code = mag;
-    if constexpr (T::sign != 0) code = or_(code, and_(shr<32 - T::bits>(u), splat(T::sign)));
-    if constexpr (has_zero(f) && !has_negative_zero(f) && T::sign != 0)
-      code = select(eq(mag, zero()), zero(), code);  // fnuz: zeros are +0
-  } else if constexpr (T::sign != 0) {
-    code = or_(code, and_(shr<32 - T::bits>(u), splat(T::sign)));
+  if constexpr (H == high_bits::zero) code = and_(code, splat(0x7FFFFFu));
+  if constexpr (T::sign != 0) {
+    const vu32 sign = and_(shr<32 - T::bits>(u), splat(T::sign));
+    if constexpr (has_zero(f) && !has_negative_zero(f)) {
+      // fnuz: zeros are +0, so only non-zero magnitudes take the sign.
+      code = select(test_any(code, splat(0x7FFFFFu)), or_(code, sign), code);
+    } else {
+      code = or_(code, sign);
+    }
   }
   return code;
 }

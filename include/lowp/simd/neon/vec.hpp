@@ -143,6 +143,8 @@ LOWP_NEON_FN vu32 max_u(vu32 a, vu32 b) { return vmaxq_u32(a, b); }
 LOWP_NEON_FN vmask eq(vu32 a, vu32 b) { return vceqq_u32(a, b); }
 /// a != b per lane.
 LOWP_NEON_FN vmask ne(vu32 a, vu32 b) { return vmvnq_u32(vceqq_u32(a, b)); }
+/// Lanes where a & b is not zero.
+LOWP_NEON_FN vmask test_any(vu32 a, vu32 b) { return vtstq_u32(a, b); }
 /// a > b per lane, unsigned.
 LOWP_NEON_FN vmask gt_u(vu32 a, vu32 b) { return vcgtq_u32(a, b); }
 /// a < b per lane, unsigned.
