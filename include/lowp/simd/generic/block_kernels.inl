@@ -503,6 +503,26 @@ LOWP_SIMD_FN void load_block_codes(const std::uint8_t* src, vu32* codes, bool mo
   }
 }
 
+/// One vector of element codes -> their values times the block's scale (float32 bits), stored
+/// at o; returns the lanes that came out NaN when check_nan.
+template <class B>
+LOWP_SIMD_FN vmask emit_scaled(vu32 c, std::uint32_t scale_bits, float s_dec, bool check_nan,
+                               const std::uint32_t* values, float* o) {
+  vu32 v;
+  if constexpr (B::element_bits <= 4) {
+    v = lookup16(values, c);
+  } else if constexpr (has_lookup64 && B::element_bits <= 6) {
+    v = lookup64(values, c);
+  } else {
+    v = lookup256(values, c);
+  }
+  v = fmul(v, splat(scale_bits));
+  if constexpr (block_traits<B>::kind == block_rule_kind::nvfp4_te)
+    v = fmul(v, splat(bit_cast<std::uint32_t>(s_dec)));
+  store_f32(o, v);
+  return check_nan ? gt_u(and_(v, splat(0x7FFFFFFFu)), splat(0x7F800000u)) : mask_none();
+}
+
 /// Dequantizes `nblocks` whole blocks (the reference's decode, element by element).
 template <class B>
 LOWP_SIMD_KERNEL void dequantize_blocks(const std::uint8_t* elements,
@@ -513,8 +533,6 @@ LOWP_SIMD_KERNEL void dequantize_blocks(const std::uint8_t* elements,
   using S = typename B::scale_format;
   constexpr std::size_t bs = B::block_size;
   constexpr std::size_t nv = bs / lanes;
-  constexpr bool small_elements = B::element_bits <= 4;
-  constexpr bool table64 = has_lookup64 && B::element_bits <= 6;
   // NaN results need a NaN element value, a NaN scale or a non-finite tensor decode scale
   // (times a zero element); without them the per-vector NaN test is skipped.
   constexpr bool element_nan = [] {
@@ -530,14 +548,21 @@ LOWP_SIMD_KERNEL void dequantize_blocks(const std::uint8_t* elements,
   const bool tensor_finite = (bit_cast<std::uint32_t>(s_dec) & 0x7FFFFFFFu) < 0x7F800000u;
   for (std::size_t g0 = 0; g0 < nblocks; g0 += lanes) {
     const std::size_t gn = nblocks - g0 < lanes ? nblocks - g0 : lanes;
-    // The group's scale values, decoded in one vector.
+    // The group's scale values, decoded in one vector (a whole group straight from the
+    // array: copying bytes into a buffer and loading it as a vector stalls store forwarding).
     alignas(64) typename B::scale_storage sc[lanes] = {};
-    for (std::size_t g = 0; g < gn; ++g) sc[g] = scales[g0 + g];
+    vu32 scodes;
+    if (gn == lanes) {
+      scodes = load_codes(scales + g0);
+    } else {
+      for (std::size_t g = 0; g < gn; ++g) sc[g] = scales[g0 + g];
+      scodes = load_codes(sc);
+    }
     vu32 sv;
     if constexpr (total_bits(T::sf) <= 8) {
-      sv = lookup256(scale_table, load_codes(sc));
+      sv = lookup256(scale_table, scodes);
     } else {
-      sv = decode_vector_ieee<S>(load_codes(sc), nan_decoding::keep_sign);
+      sv = decode_vector_ieee<S>(scodes, nan_decoding::keep_sign);
     }
     if constexpr (T::kind == block_rule_kind::nvfp4_torchao && B::two_level)
       sv = fmul(splat(bit_cast<std::uint32_t>(t.decode)), sv);
@@ -567,27 +592,34 @@ LOWP_SIMD_KERNEL void dequantize_blocks(const std::uint8_t* elements,
       }
       continue;
     }
-    for (std::size_t g = 0; g < gn; ++g) {
+    std::size_t g = 0;
+    if constexpr (nv == 1 && B::element_bits == 4 &&
+                  B::order == blocks::element_order::sequential && B::block_bytes * 2 == lanes) {
+      // Two blocks per load: the nibbles of both, interleaved into one vector each.
+      for (; g + 1 < gn; g += 2) {
+        const std::size_t b = g0 + g;
+        const vu32 bytes = load_u8(elements + b * B::block_bytes);
+        vu32 lo;
+        vu32 hi;
+        interleave(and_(bytes, splat(0xFu)), shr<4>(bytes), lo, hi);
+        const vmask nan0 = emit_scaled<B>(lo, f[g], s_dec, check_nan, values, out + b * bs);
+        const vmask nan1 =
+            emit_scaled<B>(hi, f[g + 1], s_dec, check_nan, values, out + (b + 1) * bs);
+        if (any(nan0))
+          blocks::reference::dequantize_elements<B>(elements, scales, t, out, b * bs, (b + 1) * bs);
+        if (any(nan1))
+          blocks::reference::dequantize_elements<B>(elements, scales, t, out, (b + 1) * bs,
+                                                    (b + 2) * bs);
+      }
+    }
+    for (; g < gn; ++g) {
       const std::size_t b = g0 + g;
       vu32 codes[nv];
       load_block_codes<B>(elements + b * B::block_bytes, codes, b + 1 < nblocks);
-      const vu32 fv = splat(f[g]);
       vmask nan = mask_none();
-      for (std::size_t k = 0; k < nv; ++k) {
-        vu32 v;
-        if constexpr (small_elements) {
-          v = lookup16(values, codes[k]);
-        } else if constexpr (table64) {
-          v = lookup64(values, codes[k]);
-        } else {
-          v = lookup256(values, codes[k]);
-        }
-        v = fmul(v, fv);
-        if constexpr (T::kind == block_rule_kind::nvfp4_te)
-          v = fmul(v, splat(bit_cast<std::uint32_t>(s_dec)));
-        if (check_nan) nan = mask_or(nan, gt_u(and_(v, splat(0x7FFFFFFFu)), splat(0x7F800000u)));
-        store_f32(out + b * bs + k * lanes, v);
-      }
+      for (std::size_t k = 0; k < nv; ++k)
+        nan = mask_or(nan, emit_scaled<B>(codes[k], f[g], s_dec, check_nan, values,
+                                          out + b * bs + k * lanes));
       // NaN results take the reference's NaN (rare: NaN scales and NaN elements).
       if (any(nan))
         blocks::reference::dequantize_elements<B>(elements, scales, t, out, b * bs, (b + 1) * bs);
