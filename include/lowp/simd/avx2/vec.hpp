@@ -171,6 +171,8 @@ LOWP_AVX2_FN void interleave(vu32 even, vu32 odd, vu32& lo, vu32& hi) {
   lo = _mm256_permute2x128_si256(l, h, 0x20);
   hi = _mm256_permute2x128_si256(l, h, 0x31);
 }
+/// Not available on AVX2 (the embedded-rounding paths that use it are not compiled here).
+vu32 clamp_abs(vu32 v, vu32 limit);
 /// Whether group_max exists (not on AVX2: block maxima are reduced one by one).
 inline constexpr bool has_group_max = false;
 /// Not available on AVX2 (declared so that the generic block kernels compile).

@@ -262,6 +262,14 @@ LOWP_AVX512_FN vu32 float_to_int_round(vu32 x) {
                            : (_MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
   return _mm512_cvt_roundps_epi32(_mm512_castsi512_ps(x), mode);
 }
+/// Float lanes with their magnitude limited to that of `limit` (a positive float), sign kept;
+/// NaN lanes are unspecified.
+LOWP_AVX512_FN vu32 clamp_abs(vu32 v, vu32 limit) {
+  // vrangeps: the operand of smaller magnitude (imm bits 1:0 = 10) with the sign of the first
+  // operand (bits 3:2 = 00; checked: -inf and -1e30 give -limit).
+  return _mm512_castps_si512(
+      _mm512_range_ps(_mm512_castsi512_ps(v), _mm512_castsi512_ps(limit), 0x2));
+}
 /// |v| of two's complement lanes.
 LOWP_AVX512_FN vu32 abs_i32(vu32 v) { return _mm512_abs_epi32(v); }
 

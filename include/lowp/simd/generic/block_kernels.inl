@@ -213,6 +213,29 @@ LOWP_SIMD_FN vu32 encode_element_lanes(vu32 x, vu32 f, const block_encode_plan<B
                       code);
       }
       return code;
+    } else if constexpr (has_embedded_rounding && !E::sign_magnitude && !E::offset_binary &&
+                         (R == rounding::nearest_even || R == rounding::toward_zero ||
+                          R == rounding::nearest_away)) {
+      // Two's complement under a mode symmetric in the sign: round the signed quotient, scaled
+      // by 2^fraction_bits (exact) and its magnitude clamped to 2^24, with one conversion;
+      // clamp the integer; keep the low bits (n + 2^30 has n's low bits).
+      constexpr std::uint32_t mask = (std::uint32_t{1} << E::bits) - 1u;
+      constexpr std::uint32_t off = std::uint32_t{1} << 30;
+      constexpr auto scale = static_cast<std::uint32_t>(127 + E::fraction_bits) << 23;
+      vu32 v = E::fraction_bits == 0 ? yr : fmul(yr, splat(scale));
+      v = clamp_abs(v, splat(0x4B800000u));  // |v| <= 2^24, sign kept
+      vu32 n;
+      if constexpr (R == rounding::nearest_away) {
+        // v + copysign(0.5, v) toward zero, then truncated (exact below 2^23).
+        const vu32 half = or_(and_(v, splat(0x80000000u)), splat(0x3F000000u));
+        n = float_to_int_round<rounding::toward_zero>(fadd_round<rounding::toward_zero>(v, half));
+      } else {
+        n = float_to_int_round<R>(v);
+      }
+      const vu32 lo = splat(off - static_cast<std::uint32_t>(-E::n_min));
+      const vu32 hi = splat(off + static_cast<std::uint32_t>(E::n_max));
+      const vu32 code = and_(min_u(max_u(add(n, splat(off)), lo), hi), splat(mask));
+      return select(nan, zero(), code);
     } else {
       using G = integer_grid<E::fraction_bits>;
       constexpr std::uint32_t mask = (std::uint32_t{1} << E::bits) - 1u;

@@ -205,6 +205,8 @@ LOWP_NEON_FN void interleave(vu32 even, vu32 odd, vu32& lo, vu32& hi) {
   lo = vzip1q_u32(even, odd);
   hi = vzip2q_u32(even, odd);
 }
+/// Not available on NEON (the embedded-rounding paths that use it are not compiled here).
+vu32 clamp_abs(vu32 v, vu32 limit);
 /// Whether group_max exists (not on NEON: block maxima are reduced one by one).
 inline constexpr bool has_group_max = false;
 /// Not available on NEON (declared so that the generic block kernels compile).
