@@ -193,15 +193,13 @@ LOWP_SIMD_FN vu32 encode_element_lanes(vu32 x, vu32 f, const block_encode_plan<B
       vu32 code;
       if constexpr (encode_traits<EF>::table_magic && encode_traits<EF>::sign != 0 &&
                     has_lookup32 && has_embedded_rounding && fpu_rounding(R)) {
-        // Without NaN lanes the clamped quotient goes straight to the table-magic encoder.
-        if (!any(nan)) {
-          code = encode_table_magic<EF, R, high_bits::zero>(
-              or_(limited, and_(yr, splat(0x80000000u))), limited);
-        } else {
-          code =
-              encode_vector_cold<EF, R>(or_(select(nan, a, limited), and_(yr, splat(0x80000000u))),
-                                        p.element, rnd, rmask, rshift);
-        }
+        // The clamped quotient goes straight to the table-magic encoder; NaN lanes (rare: an
+        // infinite factor times zero) take the plan's NaN code, as the general encoder gives
+        // them. No call in this path: a call inside the block loop would make GCC rebuild the
+        // loop's constants in every iteration.
+        code = encode_table_magic<EF, R, high_bits::zero>(
+            or_(limited, and_(yr, splat(0x80000000u))), limited);
+        if (any(nan)) code = select(nan, by_sign(ne(yr, a), p.element.nan), code);
       } else {
         code = encode_vector<EF, R>(or_(select(nan, a, limited), and_(yr, splat(0x80000000u))),
                                     p.element, rnd, rmask, rshift);
