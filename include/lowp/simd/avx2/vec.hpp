@@ -171,31 +171,7 @@ LOWP_AVX2_FN void interleave(vu32 even, vu32 odd, vu32& lo, vu32& hi) {
   lo = _mm256_permute2x128_si256(l, h, 0x20);
   hi = _mm256_permute2x128_si256(l, h, 0x31);
 }
-/// Not available on AVX2 (the embedded-rounding paths that use it are not compiled here).
-vu32 clamp_abs(vu32 v, vu32 limit);
-/// Whether group_max exists (not on AVX2: block maxima are reduced one by one).
-inline constexpr bool has_group_max = false;
-/// Not available on AVX2 (declared so that the generic block kernels compile).
-vu32 group_max(const vu32 (&v)[lanes]);
-/// Whether pack_lanes packs Bits-bit codes (not on AVX2: block encoders pack through a buffer).
-template <int Bits>
-inline constexpr bool has_pack_lanes = false;
-/// Not available on AVX2 (declared so that the generic block encoder compiles).
-template <int Bits, int Count>
-void pack_lanes(vu32 c0, vu32 c1, vu32 c2, vu32 c3, std::uint8_t* p);
-/// Whether unpack16 exists (not on AVX2: block decoders unpack through a buffer).
-inline constexpr bool has_unpack16 = false;
-/// Not available on AVX2 (declared so that the generic block decoder compiles).
-template <int Bits>
-vu32 unpack16(const std::uint8_t* p);
-/// Whether lookup64 is cheaper than lookup256 (not on AVX2).
-inline constexpr bool has_lookup64 = false;
-/// Not available on AVX2 (declared so that the generic block decoder compiles).
-vu32 lookup64(const std::uint32_t* table, vu32 idx);
-/// Whether lookup32 is one instruction (not on AVX2: the table-magic encoder is not used).
-inline constexpr bool has_lookup32 = false;
-/// Not available on AVX2 (declared so that the generic encoder compiles).
-vu32 lookup32(const std::uint32_t* table, vu32 idx);
+#include "lowp/simd/generic/absent_ops.inl"
 /// table[idx] per lane for idx < 16 (two register lookups).
 LOWP_AVX2_FN vu32 lookup16(const std::uint32_t* table, vu32 idx) {
   const __m256i t0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(table));
