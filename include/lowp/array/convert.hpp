@@ -66,9 +66,26 @@ template <class Fmt>
 void encode_runtime(const float* in, storage_t<Fmt>* out, std::size_t count,
                     const simd::encode_plan<Fmt>& p) {
   const simd::isa which = simd::active_isa();
-  with_rounding(p.policy.round, [&](auto mode) {
-    simd::encode_f32<Fmt, decltype(mode)::value>(which, in, out, count, p);
-  });
+  // A plain switch, not with_rounding: through the generic lambda GCC stops inlining the
+  // scalar codec into its loop (the scalar path ran at half speed).
+  switch (p.policy.round) {
+    case rounding::nearest_even:
+      return simd::encode_f32<Fmt, rounding::nearest_even>(which, in, out, count, p);
+    case rounding::nearest_away:
+      return simd::encode_f32<Fmt, rounding::nearest_away>(which, in, out, count, p);
+    case rounding::nearest_zero:
+      return simd::encode_f32<Fmt, rounding::nearest_zero>(which, in, out, count, p);
+    case rounding::toward_zero:
+      return simd::encode_f32<Fmt, rounding::toward_zero>(which, in, out, count, p);
+    case rounding::toward_positive:
+      return simd::encode_f32<Fmt, rounding::toward_positive>(which, in, out, count, p);
+    case rounding::toward_negative:
+      return simd::encode_f32<Fmt, rounding::toward_negative>(which, in, out, count, p);
+    case rounding::to_odd:
+      return simd::encode_f32<Fmt, rounding::to_odd>(which, in, out, count, p);
+    case rounding::stochastic:
+      return simd::encode_f32<Fmt, rounding::stochastic>(which, in, out, count, p);
+  }
 }
 
 /// Encodes [in, in + count) into a packed bit stream in one pass where the active ISA has
