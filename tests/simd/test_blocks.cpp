@@ -23,6 +23,7 @@
 #include "lowp/simd/block_dispatch.hpp"
 #include "support/bits.hpp"
 #include "support/catch.hpp"
+#include "support/isas.hpp"
 
 namespace {
 
@@ -30,11 +31,9 @@ namespace simd = lowp::simd;
 namespace blk = lowp::blocks;
 using lowp::rounding;
 
+/// The vector ISAs this build and CPU run (each is compared with the scalar reference).
 std::vector<simd::isa> vector_isas() {
-  std::vector<simd::isa> v;
-  for (simd::isa i : simd::all_isas)
-    if (i != simd::isa::scalar && simd::supported(i)) v.push_back(i);
-  return v;
+  return lowp_test::supported_isas(lowp_test::scalar_path::exclude);
 }
 
 using lowp_test::f32;

@@ -28,6 +28,7 @@
 #include "support/bits.hpp"
 #include "support/catch.hpp"
 #include "support/harness.hpp"
+#include "support/isas.hpp"
 
 namespace {
 
@@ -157,13 +158,7 @@ std::string describe(const conversion_policy& p, unsigned random_count) {
   return s;
 }
 
-/// The ISAs this build and CPU support (scalar first).
-std::vector<simd::isa> supported_isas() {
-  std::vector<simd::isa> v;
-  for (simd::isa i : simd::all_isas)
-    if (simd::supported(i)) v.push_back(i);
-  return v;
-}
+using lowp_test::supported_isas;
 
 /// A deterministic seed per name (FNV-1a).
 std::uint64_t seed_of(const char* name) {
@@ -663,9 +658,7 @@ void sweep_all_floats(const char* format, const std::vector<simd::isa>& isas) {
 
 TEST_CASE("SIMD encode of every float32 matches the scalar codec for 8-bit formats",
           "[simd][parity][slow]") {
-  std::vector<simd::isa> isas;
-  for (simd::isa i : supported_isas())
-    if (i != simd::isa::scalar) isas.push_back(i);
+  const std::vector<simd::isa> isas = supported_isas(lowp_test::scalar_path::exclude);
   if (isas.empty()) {
     WARN("no vector ISA is supported here: nothing to compare");
     return;
