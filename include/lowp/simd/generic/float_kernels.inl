@@ -152,7 +152,6 @@ LOWP_SIMD_FN vu32 encode_table_magic(vu32 u, vu32 a) {
   using T = encode_traits<Fmt>;
   constexpr float_format f = T::f;
   vu32 x = a;
-  vu32 signbits = zero();
   if constexpr (R != rounding::nearest_even) {
     // As in round_fp: float32 subnormals round like 2^-126 (independent of denormals-are-zero).
     x = select(mask_and(ne(a, zero()), lt_u(a, splat(0x800000u))), splat(0x800000u), x);
@@ -162,7 +161,7 @@ LOWP_SIMD_FN vu32 encode_table_magic(vu32 u, vu32 a) {
       lookup32(magic_table<Fmt>::value.data(), shr<23>(max_u(a, splat(T::first_binade_bits))));
   if constexpr ((R == rounding::toward_positive || R == rounding::toward_negative) &&
                 T::sign != 0) {
-    signbits = and_(u, splat(0x80000000u));
+    const vu32 signbits = and_(u, splat(0x80000000u));
     x = or_(x, signbits);
     magic = or_(magic, signbits);
   }
