@@ -524,8 +524,27 @@ LOWP_SIMD_FN void load_block_codes(const std::uint8_t* src, vu32* codes, bool mo
   }
 }
 
-/// One vector of element codes -> their values times the block's scale (float32 bits), stored
-/// at o; returns the lanes that came out NaN when check_nan.
+/// Element values times the block's scale (float32 bits), as the reference multiplies them
+/// (NVFP4 in TE's order also by the tensor's decode scale).
+template <class B>
+LOWP_SIMD_FN vu32 scaled_values(vu32 v, vu32 scale, float s_dec) {
+  v = fmul(v, scale);
+  if constexpr (block_traits<B>::kind == block_rule_kind::nvfp4_te)
+    v = fmul(v, splat(bit_cast<std::uint32_t>(s_dec)));
+  return v;
+}
+
+/// Lanes holding a NaN.
+LOWP_SIMD_FN vmask nan_lanes(vu32 v) {
+  return gt_u(and_(v, splat(0x7FFFFFFFu)), splat(0x7F800000u));
+}
+/// Lanes holding an infinity or a NaN.
+LOWP_SIMD_FN vmask nonfinite_lanes(vu32 v) {
+  return gt_u(and_(v, splat(0x7FFFFFFFu)), splat(0x7F7FFFFFu));
+}
+
+/// One vector of element codes -> their scaled values (scaled_values), stored at o; returns
+/// the lanes that came out NaN when check_nan.
 template <class B>
 LOWP_SIMD_FN vmask emit_scaled(vu32 c, std::uint32_t scale_bits, float s_dec, bool check_nan,
                                const std::uint32_t* values, float* o) {
@@ -537,11 +556,9 @@ LOWP_SIMD_FN vmask emit_scaled(vu32 c, std::uint32_t scale_bits, float s_dec, bo
   } else {
     v = lookup256(values, c);
   }
-  v = fmul(v, splat(scale_bits));
-  if constexpr (block_traits<B>::kind == block_rule_kind::nvfp4_te)
-    v = fmul(v, splat(bit_cast<std::uint32_t>(s_dec)));
+  v = scaled_values<B>(v, splat(scale_bits), s_dec);
   store_f32(o, v);
-  return check_nan ? gt_u(and_(v, splat(0x7FFFFFFFu)), splat(0x7F800000u)) : mask_none();
+  return check_nan ? nan_lanes(v) : mask_none();
 }
 
 /// Dequantizes `nblocks` whole blocks (the reference's decode, element by element).
@@ -554,11 +571,12 @@ LOWP_SIMD_KERNEL void dequantize_blocks(const std::uint8_t* elements,
   using S = typename B::scale_format;
   constexpr std::size_t bs = B::block_size;
   constexpr std::size_t nv = bs / lanes;
-  // NaN results need a NaN element value, a NaN scale or a non-finite tensor decode scale
-  // (times a zero element); without them the per-vector NaN test is skipped.
-  constexpr bool element_nan = [] {
+  // NaN results need a non-finite element value, a non-finite block scale or a non-finite
+  // tensor decode scale (infinity times zero); without them the per-vector NaN test is skipped.
+  constexpr bool element_nonfinite = [] {
     if constexpr (is_float_format_v<typename B::element>) {
-      return has_nan(descriptor_v<typename B::element>);
+      return has_nan(descriptor_v<typename B::element>) ||
+             has_inf(descriptor_v<typename B::element>);
     } else {
       return false;
     }
@@ -571,11 +589,11 @@ LOWP_SIMD_KERNEL void dequantize_blocks(const std::uint8_t* elements,
     const std::size_t gn = nblocks - g0 < lanes ? nblocks - g0 : lanes;
     // The group's scale values, decoded in one vector (a whole group straight from the
     // array: copying bytes into a buffer and loading it as a vector stalls store forwarding).
-    alignas(64) typename B::scale_storage sc[lanes] = {};
     vu32 scodes;
     if (gn == lanes) {
       scodes = load_codes(scales + g0);
     } else {
+      alignas(64) typename B::scale_storage sc[lanes] = {};
       for (std::size_t g = 0; g < gn; ++g) sc[g] = scales[g0 + g];
       scodes = load_codes(sc);
     }
@@ -589,8 +607,7 @@ LOWP_SIMD_KERNEL void dequantize_blocks(const std::uint8_t* elements,
       sv = fmul(splat(bit_cast<std::uint32_t>(t.decode)), sv);
     alignas(64) std::uint32_t f[lanes];
     store_u32(f, sv);
-    const bool check_nan = element_nan || !tensor_finite ||
-                           any(gt_u(and_(sv, splat(0x7FFFFFFFu)), splat(0x7F800000u)));
+    const bool check_nan = element_nonfinite || !tensor_finite || any(nonfinite_lanes(sv));
     if constexpr (has_byte_planes && B::element_bits == 8) {
       // Byte codes: the group's element values by bulk byte-plane lookups, then scaled in place.
       float* o = out + g0 * bs;
@@ -601,10 +618,8 @@ LOWP_SIMD_KERNEL void dequantize_blocks(const std::uint8_t* elements,
         vmask nan = mask_none();
         for (std::size_t k = 0; k < nv; ++k) {
           float* at = o + g * bs + k * lanes;
-          vu32 v = fmul(load_f32(at), fv);
-          if constexpr (T::kind == block_rule_kind::nvfp4_te)
-            v = fmul(v, splat(bit_cast<std::uint32_t>(s_dec)));
-          nan = mask_or(nan, gt_u(and_(v, splat(0x7FFFFFFFu)), splat(0x7F800000u)));
+          const vu32 v = scaled_values<B>(load_f32(at), fv, s_dec);
+          if (check_nan) nan = mask_or(nan, nan_lanes(v));
           store_f32(at, v);
         }
         const std::size_t b = g0 + g;
