@@ -46,7 +46,7 @@ std::vector<float> block_inputs(std::size_t n, std::size_t bs, std::uint64_t see
   auto pick = [&](std::uint64_t k) { return static_cast<std::uint32_t>(rng() % k); };
   for (std::size_t b0 = 0; b0 < n; b0 += bs) {
     const std::size_t b1 = b0 + bs < n ? b0 + bs : n;
-    const int kind = static_cast<int>(pick(9));
+    const int kind = static_cast<int>(pick(10));
     const int e = static_cast<int>(pick(280)) - 150;  // block binade: subnormal .. huge
     for (std::size_t i = b0; i < b1; ++i) {
       const std::uint32_t sign = (rng() & 1) << 31;
@@ -79,6 +79,11 @@ std::vector<float> block_inputs(std::size_t n, std::size_t bs, std::uint64_t see
           break;
         case 7:  // float32 subnormal blocks
           v = f32(pick(1u << 23));
+          break;
+        case 8:  // zeros under a maximum in float32's lowest normal binades: ggml's
+                 // d = amax / 127 is subnormal there, so 1 / d overflows to inf
+          v = pick(2) != 0 ? 0.0f
+                           : std::ldexp(1.0f + static_cast<float>(pick(8)) / 8.0f, -126 + (e & 3));
           break;
         default:  // ordinary data
           v = std::ldexp(static_cast<float>(rng() >> 40), -24 - static_cast<int>(pick(3)));

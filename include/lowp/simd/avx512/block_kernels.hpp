@@ -18,10 +18,12 @@ namespace avx512 {
 #define LOWP_SIMD_FN LOWP_AVX512_FN
 #define LOWP_SIMD_KERNEL LOWP_AVX512_KERNEL
 #define LOWP_SIMD_COLD LOWP_AVX512_KERNEL __attribute__((noinline, cold))
+#define LOWP_SIMD_OUTLINE LOWP_AVX512_KERNEL __attribute__((noinline))
 #include "lowp/simd/generic/block_kernels.inl"
 #undef LOWP_SIMD_FN
 #undef LOWP_SIMD_KERNEL
 #undef LOWP_SIMD_COLD
+#undef LOWP_SIMD_OUTLINE
 }  // namespace avx512
 }  // namespace simd
 }  // namespace lowp

@@ -150,9 +150,15 @@ LOWP_SIMD_FN vu32 zero_sign_bits(vu32 y, const zero_sign_rule& z, std::uint32_t 
   return and_(select(negative, splat(sign), zero()), splat(z.keep));
 }
 
+/// What an element encoder may meet in its lanes.
+enum class lane_check : std::uint8_t {
+  any,     ///< any value: NaN lanes are found and given the rule's code
+  finite,  ///< the block's elements and its factor are finite, so no quotient is NaN
+};
+
 /// Element codes of one vector of a block: x divided by the block's scale (factor f) as the
 /// rule does, then rounded by the element's rule.
-template <class B, rounding R>
+template <class B, rounding R, lane_check C = lane_check::any>
 LOWP_SIMD_FN vu32 encode_element_lanes(vu32 x, vu32 f, const block_encode_plan<B>& p,
                                        const zero_sign_rule& zs, vu32 rnd, vu32 rmask,
                                        vu32 rshift) {
@@ -183,7 +189,7 @@ LOWP_SIMD_FN vu32 encode_element_lanes(vu32 x, vu32 f, const block_encode_plan<B
       yr = select(lost, or_(and_(x, splat(0x80000000u)), splat(1)), y);
     }
     const vu32 a = and_(yr, splat(0x7FFFFFFFu));
-    const vmask nan = gt_u(a, splat(0x7F800000u));
+    const vmask nan = C == lane_check::any ? gt_u(a, splat(0x7F800000u)) : mask_none();
     if constexpr (T::minifloat) {
       using EF = typename B::element;
       constexpr float_format ef = descriptor_v<EF>;
@@ -197,9 +203,15 @@ LOWP_SIMD_FN vu32 encode_element_lanes(vu32 x, vu32 f, const block_encode_plan<B
         // infinite factor times zero) take the plan's NaN code, as the general encoder gives
         // them. No call in this path: a call inside the block loop would make GCC rebuild the
         // loop's constants in every iteration.
-        code = encode_table_magic<EF, R, high_bits::zero>(
-            or_(limited, and_(yr, splat(0x80000000u))), limited);
-        if (any(nan)) code = select(nan, by_sign(ne(yr, a), p.element.nan), code);
+        code = encode_table_magic<EF, R, high_bits::zero>(yr, limited);
+        if constexpr (C == lane_check::any) {
+          if (any(nan)) code = select(nan, by_sign(ne(yr, a), p.element.nan), code);
+        }
+      } else if constexpr (C == lane_check::finite) {
+        // No NaN, no overflow: the general steps inline (encode_vector would test for
+        // specials and call out of line).
+        code = encode_vector_general<EF, R>(or_(limited, and_(yr, splat(0x80000000u))), p.element,
+                                            rnd, rmask, rshift);
       } else {
         code = encode_vector<EF, R>(or_(select(nan, a, limited), and_(yr, splat(0x80000000u))),
                                     p.element, rnd, rmask, rshift);
@@ -263,7 +275,7 @@ LOWP_SIMD_FN vu32 encode_element_lanes(vu32 x, vu32 f, const block_encode_plan<B
 
 /// Codes of element vector k of a block (elements [k * lanes, (k + 1) * lanes)); the cursor
 /// stands at the block's first element.
-template <class B, rounding R>
+template <class B, rounding R, lane_check C = lane_check::any>
 LOWP_SIMD_FN vu32 element_vector(const float* x, std::size_t k, vu32 fv,
                                  const block_encode_plan<B>& p, const zero_sign_rule& zs,
                                  const lowp::detail::counter_cursor& cursor, vu32 rmask,
@@ -274,12 +286,12 @@ LOWP_SIMD_FN vu32 element_vector(const float* x, std::size_t k, vu32 fv,
     c.advance(static_cast<std::uint32_t>(k * lanes));
     rnd = counter_bits_lanes(c);
   }
-  return encode_element_lanes<B, R>(load_f32(x + k * lanes), fv, p, zs, rnd, rmask, rshift);
+  return encode_element_lanes<B, R, C>(load_f32(x + k * lanes), fv, p, zs, rnd, rmask, rshift);
 }
 
 /// Encodes one block under its scale (factor bits f) and stores it packed; the cursor stands
 /// at its first element. Vectors are encoded in the order their packing pairs them.
-template <class B, rounding R>
+template <class B, rounding R, lane_check C = lane_check::any>
 LOWP_SIMD_FN void encode_block_lanes(const float* x, std::uint32_t f, const block_encode_plan<B>& p,
                                      const zero_sign_rule& zs, lowp::detail::counter_cursor& cursor,
                                      vu32 rmask, vu32 rshift, std::uint8_t* dst) {
@@ -290,21 +302,21 @@ LOWP_SIMD_FN void encode_block_lanes(const float* x, std::uint32_t f, const bloc
   if constexpr (bits == 8) {
 #pragma GCC unroll 16
     for (std::size_t k = 0; k < nv; ++k)
-      store_u8(dst + k * lanes, element_vector<B, R>(x, k, fv, p, zs, cursor, rmask, rshift));
+      store_u8(dst + k * lanes, element_vector<B, R, C>(x, k, fv, p, zs, cursor, rmask, rshift));
   } else if constexpr (bits == 4 && nv % 2 == 0 &&
                        B::order == blocks::element_order::split_halves) {
 #pragma GCC unroll 16
     for (std::size_t k = 0; k < nv / 2; ++k)
       store_u8(dst + k * lanes,
-               or_(element_vector<B, R>(x, k, fv, p, zs, cursor, rmask, rshift),
-                   shl<4>(element_vector<B, R>(x, k + nv / 2, fv, p, zs, cursor, rmask, rshift))));
+               or_(element_vector<B, R, C>(x, k, fv, p, zs, cursor, rmask, rshift),
+                   shl<4>(element_vector<B, R, C>(x, k + nv / 2, fv, p, zs, cursor, rmask, rshift))));
   } else if constexpr (bits == 4 && nv % 2 == 0) {
 #pragma GCC unroll 16
     for (std::size_t j = 0; j < nv / 2; ++j) {
       vu32 even;
       vu32 odd;
-      deinterleave(element_vector<B, R>(x, 2 * j, fv, p, zs, cursor, rmask, rshift),
-                   element_vector<B, R>(x, 2 * j + 1, fv, p, zs, cursor, rmask, rshift), even, odd);
+      deinterleave(element_vector<B, R, C>(x, 2 * j, fv, p, zs, cursor, rmask, rshift),
+                   element_vector<B, R, C>(x, 2 * j + 1, fv, p, zs, cursor, rmask, rshift), even, odd);
       store_u8(dst + j * lanes, or_(even, shl<4>(odd)));
     }
   } else if constexpr (bits == 4 && nv == 1 && B::order == blocks::element_order::sequential) {
@@ -312,27 +324,27 @@ LOWP_SIMD_FN void encode_block_lanes(const float* x, std::uint32_t f, const bloc
     alignas(64) std::uint8_t tmp[lanes];
     vu32 even;
     vu32 odd;
-    const vu32 c = element_vector<B, R>(x, 0, fv, p, zs, cursor, rmask, rshift);
+    const vu32 c = element_vector<B, R, C>(x, 0, fv, p, zs, cursor, rmask, rshift);
     deinterleave(c, c, even, odd);
     store_u8(tmp, or_(even, shl<4>(odd)));
     std::memcpy(dst, tmp, lanes / 2);
   } else if constexpr (has_pack_lanes<bits> && B::order == blocks::element_order::sequential &&
                        lanes == 16 && (nv == 2 || nv == 4)) {
     // A bit stream packed in registers (32 or 64 codes).
-    const vu32 c0 = element_vector<B, R>(x, 0, fv, p, zs, cursor, rmask, rshift);
-    const vu32 c1 = element_vector<B, R>(x, 1, fv, p, zs, cursor, rmask, rshift);
+    const vu32 c0 = element_vector<B, R, C>(x, 0, fv, p, zs, cursor, rmask, rshift);
+    const vu32 c1 = element_vector<B, R, C>(x, 1, fv, p, zs, cursor, rmask, rshift);
     if constexpr (nv == 2) {
       pack_lanes<bits, 32>(c0, c1, zero(), zero(), dst);
     } else {
-      const vu32 c2 = element_vector<B, R>(x, 2, fv, p, zs, cursor, rmask, rshift);
-      const vu32 c3 = element_vector<B, R>(x, 3, fv, p, zs, cursor, rmask, rshift);
+      const vu32 c2 = element_vector<B, R, C>(x, 2, fv, p, zs, cursor, rmask, rshift);
+      const vu32 c3 = element_vector<B, R, C>(x, 3, fv, p, zs, cursor, rmask, rshift);
       pack_lanes<bits, 64>(c0, c1, c2, c3, dst);
     }
   } else {
     alignas(64) std::uint8_t tmp[bs];
 #pragma GCC unroll 16
     for (std::size_t k = 0; k < nv; ++k)
-      store_u8(tmp + k * lanes, element_vector<B, R>(x, k, fv, p, zs, cursor, rmask, rshift));
+      store_u8(tmp + k * lanes, element_vector<B, R, C>(x, k, fv, p, zs, cursor, rmask, rshift));
     if constexpr (B::order == blocks::element_order::split_halves) {
       for (std::size_t i = 0; i < bs / 2; ++i)
         dst[i] = static_cast<std::uint8_t>((tmp[i] & 0xFu) | (tmp[i + bs / 2] << 4));
@@ -343,53 +355,101 @@ LOWP_SIMD_FN void encode_block_lanes(const float* x, std::uint32_t f, const bloc
   if constexpr (R == rounding::stochastic) cursor.advance(static_cast<std::uint32_t>(bs));
 }
 
-/// The scales and elements of blocks [g0, g0 + gn) from the group's vector plan (`scalar_lanes`
-/// take the scalar rule's plan instead).
-template <class B, rounding R>
-LOWP_SIMD_FN void encode_group(const float* in, std::size_t g0, std::size_t gn,
-                               std::uint8_t* elements, typename B::scale_storage* scales,
-                               const block_encode_plan<B>& p, const zero_sign_rule& zs,
-                               lowp::detail::counter_cursor& cursor, vu32 rmask, vu32 rshift,
-                               vu32 code, vu32 factor, vmask scalar_lanes) {
+/// How the elements of a planned block are encoded.
+enum class block_state : std::uint8_t {
+  finite = 0,  ///< finite elements and a finite factor from the vector plan: the lean path
+  general,    ///< anything else (the scalar rule's plan, non-finite values): every check
+  nan_block,  ///< the scalar rule made it a NaN block: every element code 0
+};
+
+/// Blocks planned before their elements are encoded: the planning makes calls (the scalar
+/// rule for odd blocks), and a call inside the element loop would make GCC rebuild the
+/// loop's constants in every iteration.
+inline constexpr std::size_t chunk_blocks = 4 * lanes;
+
+/// The comparison mask and shift of stochastic rounding's random bits (random_count, 1..32).
+LOWP_SIMD_FN void random_masks(unsigned random_count, vu32& rmask, vu32& rshift) {
+  const unsigned r = random_count < 1 ? 1u : random_count > 32 ? 32u : random_count;
+  rmask = splat(~std::uint32_t{0} << (32 - r));
+  rshift = splat(32 - r);
+}
+
+/// Scales, factors and states of blocks [g0, g0 + gn) from the group's vector plan
+/// (`scalar_lanes` take the scalar rule's plan instead); factors and states are indexed from
+/// g0. Returns whether a block is not in the finite state.
+template <class B>
+LOWP_SIMD_FN bool plan_group(const float* in, std::size_t g0, std::size_t gn,
+                             typename B::scale_storage* scales, const block_encode_plan<B>& p,
+                             vu32 code, vu32 factor, vmask scalar_lanes, std::uint32_t* factors,
+                             block_state* states) {
   constexpr std::size_t bs = B::block_size;
+  // A finite factor keeps finite elements finite (a product that overflows saturates); the
+  // division rule also needs it non-zero.
+  const vu32 fa = and_(factor, splat(0x7FFFFFFFu));
+  vmask other = mask_or(scalar_lanes, gt_u(fa, splat(0x7F7FFFFFu)));
+  if constexpr (block_traits<B>::kind == block_rule_kind::nvfp4_torchao)
+    other = mask_or(other, eq(fa, zero()));
+  if (gn == lanes && !any(other)) {  // the common case: the whole group is lean
+    store_codes(scales + g0, code);
+    store_u32(factors, factor);
+    store_u8(reinterpret_cast<std::uint8_t*>(states), zero());
+    return false;
+  }
   alignas(64) std::uint32_t codes[lanes];
-  alignas(64) std::uint32_t factors[lanes];
-  alignas(64) std::uint32_t fallback[lanes];
+  alignas(64) std::uint32_t how[lanes];  // 0: lean, 1: the scalar rule's plan, 2: general
   store_u32(codes, code);
-  store_u32(factors, factor);
-  store_u32(fallback, select(scalar_lanes, splat(1), zero()));
-  // Scales (and the scalar rule's plan where the vector formula stepped aside).
-  bool any_nan_block = false;
+  store_u32(how, select(other, select(scalar_lanes, splat(1), splat(2)), zero()));
+  if (gn == lanes) {
+    store_u32(factors, factor);
+  } else {
+    alignas(64) std::uint32_t f[lanes];
+    store_u32(f, factor);
+    for (std::size_t g = 0; g < gn; ++g) factors[g] = f[g];
+  }
   for (std::size_t g = 0; g < gn; ++g) {
-    const std::size_t b = g0 + g;
-    if (fallback[g] != 0) {
-      const blocks::scale_plan sp =
-          B::scale_rule::template plan<B>(blocks::gather_stats(in + b * bs, bs), p.tensor,
-                                          blocks::rule_options{p.options.specials});
-      codes[g] = sp.code;
-      if (sp.map == blocks::element_map::nan_block) {
-        fallback[g] = 2;  // every element code 0
-        any_nan_block = true;
-      } else {
-        fallback[g] = 0;
-        factors[g] =
-            sp.map == blocks::element_map::shift
-                ? (sp.shift == 127 ? 0x400000u : static_cast<std::uint32_t>(127 - sp.shift) << 23)
-                : bit_cast<std::uint32_t>(sp.factor);
+    states[g] = how[g] == 0 ? block_state::finite : block_state::general;
+    if (how[g] != 0) {
+      if (how[g] == 1) {
+        const std::size_t b = g0 + g;
+        const blocks::scale_plan sp =
+            B::scale_rule::template plan<B>(blocks::gather_stats(in + b * bs, bs), p.tensor,
+                                            blocks::rule_options{p.options.specials});
+        codes[g] = sp.code;
+        if (sp.map == blocks::element_map::nan_block) {
+          states[g] = block_state::nan_block;
+        } else {
+          factors[g] = sp.map == blocks::element_map::shift
+                           ? (sp.shift == 127 ? 0x400000u
+                                              : static_cast<std::uint32_t>(127 - sp.shift) << 23)
+                           : bit_cast<std::uint32_t>(sp.factor);
+        }
       }
     }
     scales[g0 + g] = static_cast<typename B::scale_storage>(codes[g]);
   }
-  // Elements, block after block.
-  for (std::size_t g = 0; g < gn; ++g) {
-    const std::size_t b = g0 + g;
-    std::uint8_t* dst = elements + b * B::block_bytes;
-    if (any_nan_block && fallback[g] == 2) {
-      for (std::size_t k = 0; k < B::block_bytes; ++k) dst[k] = 0;
-      if constexpr (R == rounding::stochastic) cursor.advance(static_cast<std::uint32_t>(bs));
-      continue;
+  return true;
+}
+
+/// Encodes the blocks of a chunk whose state is finite (the others are left for the general
+/// path); `first` is the array index of in[0]. Out of line, so that its loop has no call.
+template <class B, rounding R>
+LOWP_SIMD_OUTLINE void encode_finite_blocks(const float* in, std::size_t n,
+                                            const std::uint32_t* factors,
+                                            const block_state* states, std::uint8_t* elements,
+                                            const block_encode_plan<B>& p, const zero_sign_rule& zs,
+                                            std::uint64_t first) {
+  constexpr std::size_t bs = B::block_size;
+  vu32 rmask;
+  vu32 rshift;
+  random_masks(p.options.random_count, rmask, rshift);
+  lowp::detail::counter_cursor cursor(p.key, first);
+  for (std::size_t b = 0; b < n; ++b) {
+    if (states[b] == block_state::finite) {
+      encode_block_lanes<B, R, lane_check::finite>(in + b * bs, factors[b], p, zs, cursor, rmask,
+                                                   rshift, elements + b * B::block_bytes);
+    } else if constexpr (R == rounding::stochastic) {
+      cursor.advance(static_cast<std::uint32_t>(bs));
     }
-    encode_block_lanes<B, R>(in + b * bs, factors[g], p, zs, cursor, rmask, rshift, dst);
   }
 }
 
@@ -401,75 +461,95 @@ LOWP_SIMD_KERNEL void quantize_blocks(const float* in, std::size_t nblocks, std:
                                       const block_encode_plan<B>& p, std::uint64_t first) {
   using T = block_traits<B>;
   constexpr std::size_t bs = B::block_size;
-  const unsigned r = p.options.random_count < 1    ? 1u
-                     : p.options.random_count > 32 ? 32u
-                                                   : p.options.random_count;
-  const vu32 rmask = splat(~std::uint32_t{0} << (32 - r));
-  const vu32 rshift = splat(32 - r);
-  lowp::detail::counter_cursor cursor(p.key, first);
   const zero_sign_rule zs = make_zero_sign_rule(p.options.zeros);
-  for (std::size_t g0 = 0; g0 < nblocks; g0 += lanes) {
-    const std::size_t gn = nblocks - g0 < lanes ? nblocks - g0 : lanes;
-    alignas(64) std::uint32_t am[lanes];
-    alignas(64) std::uint32_t sm[lanes];
-    vu32 code;
-    vu32 factor;
-    vmask scalar_lanes;
-    if constexpr (has_group_max && bs % lanes == 0 && T::kind != block_rule_kind::ggml_q4_0) {
-      if (gn == lanes) {
-        // A whole group: every block's partial maxima, then one reduction of all of them.
-        vu32 part[lanes];
+  for (std::size_t c0 = 0; c0 < nblocks; c0 += chunk_blocks) {
+    const std::size_t cn = nblocks - c0 < chunk_blocks ? nblocks - c0 : chunk_blocks;
+    alignas(64) std::uint32_t factors[chunk_blocks];
+    block_state states[chunk_blocks];
+    bool other = false;
+    for (std::size_t g0 = c0; g0 < c0 + cn; g0 += lanes) {
+      const std::size_t gn = c0 + cn - g0 < lanes ? c0 + cn - g0 : lanes;
+      vu32 code;
+      vu32 factor;
+      vmask scalar_lanes;
+      bool planned = false;
+      if constexpr (has_group_max && bs % lanes == 0 && T::kind != block_rule_kind::ggml_q4_0) {
+        if (gn == lanes) {
+          // A whole group: every block's partial maxima, then one reduction of all of them.
+          vu32 part[lanes];
 #pragma GCC unroll 16
-        for (std::size_t g = 0; g < lanes; ++g) {
-          const float* x = in + (g0 + g) * bs;
-          vu32 m = and_(load_f32(x), splat(0x7FFFFFFFu));
-          for (std::size_t k = lanes; k < bs; k += lanes)
-            m = max_u(m, and_(load_f32(x + k), splat(0x7FFFFFFFu)));
-          part[g] = m;
-        }
-        const vu32 amv = group_max(part);
-        if constexpr (B::scale_rule::finite_only) {
-          if (any(gt_u(amv, splat(0x7F7FFFFFu)))) {
-            store_u32(am, amv);
-            for (std::size_t g = 0; g < lanes; ++g)
-              if (am[g] >= 0x7F800000u)
-                blocks::detail::check_finite<B>(blocks::gather_stats(in + (g0 + g) * bs, bs),
-                                                g0 + g);  // throws
+          for (std::size_t g = 0; g < lanes; ++g) {
+            const float* x = in + (g0 + g) * bs;
+            vu32 m = and_(load_f32(x), splat(0x7FFFFFFFu));
+            for (std::size_t k = lanes; k < bs; k += lanes)
+              m = max_u(m, and_(load_f32(x + k), splat(0x7FFFFFFFu)));
+            part[g] = m;
           }
+          const vu32 amv = group_max(part);
+          if constexpr (B::scale_rule::finite_only) {
+            if (any(gt_u(amv, splat(0x7F7FFFFFu)))) {
+              alignas(64) std::uint32_t am[lanes];
+              store_u32(am, amv);
+              for (std::size_t g = 0; g < lanes; ++g)
+                if (am[g] >= 0x7F800000u)
+                  blocks::detail::check_finite<B>(blocks::gather_stats(in + (g0 + g) * bs, bs),
+                                                  g0 + g);  // throws
+            }
+          }
+          scalar_lanes = plan_lanes<B>(amv, zero(), p, code, factor);
+          planned = true;
         }
-        scalar_lanes = plan_lanes<B>(amv, zero(), p, code, factor);
-        encode_group<B, R>(in, g0, gn, elements, scales, p, zs, cursor, rmask, rshift, code, factor,
-                           scalar_lanes);
-        continue;
       }
-    }
-    for (std::size_t g = 0; g < lanes; ++g) {
-      am[g] = bit_cast<std::uint32_t>(1.0f);  // padding lanes: any normal value
-      sm[g] = am[g];
-    }
-    for (std::size_t g = 0; g < gn; ++g) {
-      const float* x = in + (g0 + g) * bs;
-      am[g] = amax_bits(x, bs);
-      if constexpr (B::scale_rule::finite_only) {
-        if (am[g] >= 0x7F800000u)
-          blocks::detail::check_finite<B>(blocks::gather_stats(x, bs), g0 + g);  // throws
-      }
-      if constexpr (T::kind == block_rule_kind::ggml_q4_0) {
-        // The first element with the largest |x| (+0 for an all-zero block).
-        sm[g] = 0;
-        if (am[g] != 0) {
-          for (std::size_t i = 0; i < bs; ++i) {
-            if ((bit_cast<std::uint32_t>(x[i]) & 0x7FFFFFFFu) == am[g]) {
-              sm[g] = bit_cast<std::uint32_t>(x[i]);
-              break;
+      if (!planned) {
+        alignas(64) std::uint32_t am[lanes];
+        alignas(64) std::uint32_t sm[lanes];
+        for (std::size_t g = 0; g < lanes; ++g) {
+          am[g] = bit_cast<std::uint32_t>(1.0f);  // padding lanes: any normal value
+          sm[g] = am[g];
+        }
+        for (std::size_t g = 0; g < gn; ++g) {
+          const float* x = in + (g0 + g) * bs;
+          am[g] = amax_bits(x, bs);
+          if constexpr (B::scale_rule::finite_only) {
+            if (am[g] >= 0x7F800000u)
+              blocks::detail::check_finite<B>(blocks::gather_stats(x, bs), g0 + g);  // throws
+          }
+          if constexpr (T::kind == block_rule_kind::ggml_q4_0) {
+            // The first element with the largest |x| (+0 for an all-zero block).
+            sm[g] = 0;
+            if (am[g] != 0) {
+              for (std::size_t i = 0; i < bs; ++i) {
+                if ((bit_cast<std::uint32_t>(x[i]) & 0x7FFFFFFFu) == am[g]) {
+                  sm[g] = bit_cast<std::uint32_t>(x[i]);
+                  break;
+                }
+              }
             }
           }
         }
+        scalar_lanes = plan_lanes<B>(load_u32(am), load_u32(sm), p, code, factor);
+      }
+      other = plan_group<B>(in, g0, gn, scales, p, code, factor, scalar_lanes,
+                            factors + (g0 - c0), states + (g0 - c0)) ||
+              other;
+    }
+    encode_finite_blocks<B, R>(in + c0 * bs, cn, factors, states, elements + c0 * B::block_bytes,
+                               p, zs, first + c0 * bs);
+    if (!other) continue;
+    // The rest, with every check.
+    vu32 rmask;
+    vu32 rshift;
+    random_masks(p.options.random_count, rmask, rshift);
+    for (std::size_t j = 0; j < cn; ++j) {
+      const std::size_t b = c0 + j;
+      std::uint8_t* dst = elements + b * B::block_bytes;
+      if (states[j] == block_state::nan_block) {
+        std::memset(dst, 0, B::block_bytes);
+      } else if (states[j] == block_state::general) {
+        lowp::detail::counter_cursor cursor(p.key, first + b * bs);
+        encode_block_lanes<B, R>(in + b * bs, factors[j], p, zs, cursor, rmask, rshift, dst);
       }
     }
-    scalar_lanes = plan_lanes<B>(load_u32(am), load_u32(sm), p, code, factor);
-    encode_group<B, R>(in, g0, gn, elements, scales, p, zs, cursor, rmask, rshift, code, factor,
-                       scalar_lanes);
   }
 }
 

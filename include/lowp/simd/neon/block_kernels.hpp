@@ -17,10 +17,12 @@ namespace neon {
 #define LOWP_SIMD_FN LOWP_NEON_FN
 #define LOWP_SIMD_KERNEL LOWP_NEON_KERNEL
 #define LOWP_SIMD_COLD LOWP_NEON_KERNEL __attribute__((noinline, cold))
+#define LOWP_SIMD_OUTLINE LOWP_NEON_KERNEL __attribute__((noinline))
 #include "lowp/simd/generic/block_kernels.inl"
 #undef LOWP_SIMD_FN
 #undef LOWP_SIMD_KERNEL
 #undef LOWP_SIMD_COLD
+#undef LOWP_SIMD_OUTLINE
 }  // namespace neon
 }  // namespace simd
 }  // namespace lowp
