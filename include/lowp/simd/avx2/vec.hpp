@@ -120,6 +120,10 @@ LOWP_AVX2_FN vmask mask_none() { return _mm256_setzero_si256(); }
 LOWP_AVX2_FN bool any(vmask m) { return _mm256_testz_si256(m, m) == 0; }
 /// t where m, else f.
 LOWP_AVX2_FN vu32 select(vmask m, vu32 t, vu32 f) { return _mm256_blendv_epi8(f, t, m); }
+/// The bits of t where m has ones, of f elsewhere.
+LOWP_AVX2_FN vu32 bit_select(vu32 m, vu32 t, vu32 f) {
+  return _mm256_or_si256(_mm256_and_si256(m, t), _mm256_andnot_si256(m, f));
+}
 /// v + 1 where m (a true lane is -1).
 LOWP_AVX2_FN vu32 inc_if(vmask m, vu32 v) { return _mm256_sub_epi32(v, m); }
 

@@ -114,6 +114,10 @@ LOWP_AVX512_FN vmask mask_none() { return 0; }
 LOWP_AVX512_FN bool any(vmask m) { return m != 0; }
 /// t where m, else f.
 LOWP_AVX512_FN vu32 select(vmask m, vu32 t, vu32 f) { return _mm512_mask_blend_epi32(m, f, t); }
+/// The bits of t where m has ones, of f elsewhere.
+LOWP_AVX512_FN vu32 bit_select(vu32 m, vu32 t, vu32 f) {
+  return _mm512_ternarylogic_epi32(m, t, f, 0xCA);
+}
 /// v + 1 where m.
 LOWP_AVX512_FN vu32 inc_if(vmask m, vu32 v) {
   return _mm512_mask_add_epi32(v, m, v, _mm512_set1_epi32(1));

@@ -443,7 +443,29 @@ LOWP_SIMD_OUTLINE void encode_finite_blocks(const float* in, std::size_t n,
   vu32 rshift;
   random_masks(p.options.random_count, rmask, rshift);
   lowp::detail::counter_cursor cursor(p.key, first);
+  // Blocks of one vector of 4-bit codes (NVFP4): two neighbours are packed into one store.
+  constexpr bool pairs = B::element_bits == 4 && bs == lanes &&
+                         B::order == blocks::element_order::sequential &&
+                         B::block_bytes * 2 == lanes;
   for (std::size_t b = 0; b < n; ++b) {
+    if constexpr (pairs) {
+      if (b + 1 < n && states[b] == block_state::finite &&
+          states[b + 1] == block_state::finite) {
+        // Vector k = 1 of block b is block b + 1 (elements and stream positions).
+        const float* x = in + b * bs;
+        vu32 even;
+        vu32 odd;
+        deinterleave(element_vector<B, R, lane_check::finite>(x, 0, splat(factors[b]), p, zs,
+                                                              cursor, rmask, rshift),
+                     element_vector<B, R, lane_check::finite>(x, 1, splat(factors[b + 1]), p, zs,
+                                                              cursor, rmask, rshift),
+                     even, odd);
+        store_u8(elements + b * B::block_bytes, or_(even, shl<4>(odd)));
+        if constexpr (R == rounding::stochastic) cursor.advance(static_cast<std::uint32_t>(2 * bs));
+        ++b;
+        continue;
+      }
+    }
     if (states[b] == block_state::finite) {
       encode_block_lanes<B, R, lane_check::finite>(in + b * bs, factors[b], p, zs, cursor, rmask,
                                                    rshift, elements + b * B::block_bytes);
