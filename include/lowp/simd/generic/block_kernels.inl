@@ -430,27 +430,33 @@ LOWP_SIMD_FN bool plan_group(const float* in, std::size_t g0, std::size_t gn,
   return true;
 }
 
-/// Encodes the blocks of a chunk whose state is finite (the others are left for the general
-/// path); `first` is the array index of in[0]. Out of line, so that its loop has no call.
+/// Encodes the blocks of a chunk whose state is finite; the others are left for the general
+/// path, and so are blocks of a pair (below) whose partner is not finite: their state becomes
+/// general, and the return value says whether that happened. `first` is the array index of
+/// in[0]. Out of line, so that its loop has no call.
 template <class B, rounding R>
-LOWP_SIMD_OUTLINE void encode_finite_blocks(const float* in, std::size_t n,
-                                            const std::uint32_t* factors,
-                                            const block_state* states, std::uint8_t* elements,
-                                            const block_encode_plan<B>& p, const zero_sign_rule& zs,
-                                            std::uint64_t first) {
+LOWP_SIMD_OUTLINE bool encode_finite_blocks(const float* in, std::size_t n,
+                                            const std::uint32_t* factors, block_state* states,
+                                            std::uint8_t* elements, const block_encode_plan<B>& p,
+                                            const zero_sign_rule& zs, std::uint64_t first) {
   constexpr std::size_t bs = B::block_size;
   vu32 rmask;
   vu32 rshift;
   random_masks(p.options.random_count, rmask, rshift);
   lowp::detail::counter_cursor cursor(p.key, first);
-  // Blocks of one vector of 4-bit codes (NVFP4): two neighbours are packed into one store.
+  // Blocks of one vector of 4-bit codes (NVFP4) go in pairs, packed into one store (a loop
+  // with a single-block branch besides made GCC rebuild its constants in every iteration).
   constexpr bool pairs = B::element_bits == 4 && bs == lanes &&
                          B::order == blocks::element_order::sequential &&
                          B::block_bytes * 2 == lanes;
-  for (std::size_t b = 0; b < n; ++b) {
-    if constexpr (pairs) {
-      if (b + 1 < n && states[b] == block_state::finite &&
-          states[b + 1] == block_state::finite) {
+  if constexpr (pairs) {
+    bool left = false;
+    if (n % 2 != 0 && states[n - 1] == block_state::finite) {
+      states[n - 1] = block_state::general;
+      left = true;
+    }
+    for (std::size_t b = 0; b + 1 < n; b += 2) {
+      if (states[b] == block_state::finite && states[b + 1] == block_state::finite) {
         // Vector k = 1 of block b is block b + 1 (elements and stream positions).
         const float* x = in + b * bs;
         vu32 even;
@@ -461,17 +467,27 @@ LOWP_SIMD_OUTLINE void encode_finite_blocks(const float* in, std::size_t n,
                                                               cursor, rmask, rshift),
                      even, odd);
         store_u8(elements + b * B::block_bytes, or_(even, shl<4>(odd)));
-        if constexpr (R == rounding::stochastic) cursor.advance(static_cast<std::uint32_t>(2 * bs));
-        ++b;
-        continue;
+      } else {
+        for (std::size_t j = b; j < b + 2; ++j) {
+          if (states[j] == block_state::finite) {
+            states[j] = block_state::general;
+            left = true;
+          }
+        }
+      }
+      if constexpr (R == rounding::stochastic) cursor.advance(static_cast<std::uint32_t>(2 * bs));
+    }
+    return left;
+  } else {
+    for (std::size_t b = 0; b < n; ++b) {
+      if (states[b] == block_state::finite) {
+        encode_block_lanes<B, R, lane_check::finite>(in + b * bs, factors[b], p, zs, cursor, rmask,
+                                                     rshift, elements + b * B::block_bytes);
+      } else if constexpr (R == rounding::stochastic) {
+        cursor.advance(static_cast<std::uint32_t>(bs));
       }
     }
-    if (states[b] == block_state::finite) {
-      encode_block_lanes<B, R, lane_check::finite>(in + b * bs, factors[b], p, zs, cursor, rmask,
-                                                   rshift, elements + b * B::block_bytes);
-    } else if constexpr (R == rounding::stochastic) {
-      cursor.advance(static_cast<std::uint32_t>(bs));
-    }
+    return false;
   }
 }
 
@@ -555,8 +571,9 @@ LOWP_SIMD_KERNEL void quantize_blocks(const float* in, std::size_t nblocks, std:
                             factors + (g0 - c0), states + (g0 - c0)) ||
               other;
     }
-    encode_finite_blocks<B, R>(in + c0 * bs, cn, factors, states, elements + c0 * B::block_bytes,
-                               p, zs, first + c0 * bs);
+    if (encode_finite_blocks<B, R>(in + c0 * bs, cn, factors, states,
+                                   elements + c0 * B::block_bytes, p, zs, first + c0 * bs))
+      other = true;
     if (!other) continue;
     // The rest, with every check.
     vu32 rmask;
