@@ -124,6 +124,10 @@ LOWP_AVX2_FN vu32 select(vmask m, vu32 t, vu32 f) { return _mm256_blendv_epi8(f,
 LOWP_AVX2_FN vu32 bit_select(vu32 m, vu32 t, vu32 f) {
   return _mm256_or_si256(_mm256_and_si256(m, t), _mm256_andnot_si256(m, f));
 }
+/// bit_select(m, t, f) in the lanes of keep, zero in the others.
+LOWP_AVX2_FN vu32 bit_select_or_zero(vmask keep, vu32 m, vu32 t, vu32 f) {
+  return _mm256_and_si256(keep, bit_select(m, t, f));
+}
 /// v + 1 where m (a true lane is -1).
 LOWP_AVX2_FN vu32 inc_if(vmask m, vu32 v) { return _mm256_sub_epi32(v, m); }
 

@@ -116,7 +116,12 @@ LOWP_AVX512_FN bool any(vmask m) { return m != 0; }
 LOWP_AVX512_FN vu32 select(vmask m, vu32 t, vu32 f) { return _mm512_mask_blend_epi32(m, f, t); }
 /// The bits of t where m has ones, of f elsewhere.
 LOWP_AVX512_FN vu32 bit_select(vu32 m, vu32 t, vu32 f) {
-  return _mm512_ternarylogic_epi32(m, t, f, 0xCA);
+  // t first (imm 0xE2 = B ? A : C): the result takes t's register, which is usually dead.
+  return _mm512_ternarylogic_epi32(t, m, f, 0xE2);
+}
+/// bit_select(m, t, f) in the lanes of keep, zero in the others.
+LOWP_AVX512_FN vu32 bit_select_or_zero(vmask keep, vu32 m, vu32 t, vu32 f) {
+  return _mm512_maskz_ternarylogic_epi32(keep, t, m, f, 0xE2);
 }
 /// v + 1 where m.
 LOWP_AVX512_FN vu32 inc_if(vmask m, vu32 v) {

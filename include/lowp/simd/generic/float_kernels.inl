@@ -166,21 +166,19 @@ LOWP_SIMD_FN vu32 encode_table_magic(vu32 u, vu32 a) {
     magic = or_(magic, signbits);
   }
   vu32 code = fadd_round<R>(x, magic);  // sign | exponent | magnitude code
-  if constexpr (T::sign != 0 && !(has_zero(f) && !has_negative_zero(f))) {
+  if constexpr (T::sign != 0) {
     // Lanes up to max_bits (the callers replace the others) have a magnitude code below the
     // sign bit, so one bit selection drops the sum's exponent and puts in the sign.
-    return bit_select(splat(T::sign - 1u), code, shr<32 - T::bits>(u));
-  }
-  if constexpr (H == high_bits::zero) code = and_(code, splat(0x7FFFFFu));
-  if constexpr (T::sign != 0) {
-    const vu32 sign = and_(shr<32 - T::bits>(u), splat(T::sign));
+    const vu32 magnitude = splat(T::sign - 1u);
     if constexpr (has_zero(f) && !has_negative_zero(f)) {
-      // fnuz: zeros are +0, so only non-zero magnitudes take the sign.
-      code = select(test_any(code, splat(0x7FFFFFu)), or_(code, sign), code);
+      // fnuz: zeros are +0, so lanes of magnitude zero are zero.
+      return bit_select_or_zero(test_any(code, magnitude), magnitude, code,
+                                shr<32 - T::bits>(u));
     } else {
-      code = or_(code, sign);
+      return bit_select(magnitude, code, shr<32 - T::bits>(u));
     }
   }
+  if constexpr (H == high_bits::zero) code = and_(code, splat(0x7FFFFFu));
   return code;
 }
 

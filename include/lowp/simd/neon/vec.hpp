@@ -163,6 +163,10 @@ LOWP_NEON_FN bool any(vmask m) { return vmaxvq_u32(m) != 0; }
 LOWP_NEON_FN vu32 select(vmask m, vu32 t, vu32 f) { return vbslq_u32(m, t, f); }
 /// The bits of t where m has ones, of f elsewhere.
 LOWP_NEON_FN vu32 bit_select(vu32 m, vu32 t, vu32 f) { return vbslq_u32(m, t, f); }
+/// bit_select(m, t, f) in the lanes of keep, zero in the others.
+LOWP_NEON_FN vu32 bit_select_or_zero(vmask keep, vu32 m, vu32 t, vu32 f) {
+  return vandq_u32(keep, vbslq_u32(m, t, f));
+}
 /// v + 1 where m (a true lane is -1).
 LOWP_NEON_FN vu32 inc_if(vmask m, vu32 v) { return vsubq_u32(v, m); }
 
