@@ -227,13 +227,19 @@ LOWP_SIMD_FN vu32 encode_element_lanes(vu32 x, vu32 f, const block_encode_plan<B
                          (R == rounding::nearest_even || R == rounding::toward_zero ||
                           R == rounding::nearest_away)) {
       // Two's complement under a mode symmetric in the sign: round the signed quotient, scaled
-      // by 2^fraction_bits (exact) and its magnitude clamped to 2^24, with one conversion;
-      // clamp the integer; keep the low bits (n + 2^30 has n's low bits).
+      // by 2^fraction_bits (exact), with one conversion, and keep the low bits. A symmetric
+      // range is clamped before the rounding (rounding is monotonic and the limit an integer,
+      // so that equals clamping after it); another is clamped to 2^24 first, the integer after
+      // (n + 2^30 has n's low bits). 8-bit codes keep garbage above bit 7: their byte stores
+      // truncate.
       constexpr std::uint32_t mask = (std::uint32_t{1} << E::bits) - 1u;
       constexpr std::uint32_t off = std::uint32_t{1} << 30;
+      constexpr bool symmetric = E::n_min == -E::n_max;
       constexpr auto scale = static_cast<std::uint32_t>(127 + E::fraction_bits) << 23;
+      constexpr auto limit =
+          symmetric ? bit_cast<std::uint32_t>(static_cast<float>(E::n_max)) : 0x4B800000u;
       vu32 v = E::fraction_bits == 0 ? yr : fmul(yr, splat(scale));
-      v = clamp_abs(v, splat(0x4B800000u));  // |v| <= 2^24, sign kept
+      v = clamp_abs(v, splat(limit));  // sign kept
       vu32 n;
       if constexpr (R == rounding::nearest_away) {
         // v + copysign(0.5, v) toward zero, then truncated (exact below 2^23).
@@ -242,9 +248,13 @@ LOWP_SIMD_FN vu32 encode_element_lanes(vu32 x, vu32 f, const block_encode_plan<B
       } else {
         n = float_to_int_round<R>(v);
       }
-      const vu32 lo = splat(off - static_cast<std::uint32_t>(-E::n_min));
-      const vu32 hi = splat(off + static_cast<std::uint32_t>(E::n_max));
-      const vu32 code = and_(min_u(max_u(add(n, splat(off)), lo), hi), splat(mask));
+      vu32 code = n;
+      if constexpr (!symmetric) {
+        const vu32 lo = splat(off - static_cast<std::uint32_t>(-E::n_min));
+        const vu32 hi = splat(off + static_cast<std::uint32_t>(E::n_max));
+        code = min_u(max_u(add(n, splat(off)), lo), hi);
+      }
+      if constexpr (E::bits < 8) code = and_(code, splat(mask));
       return select(nan, zero(), code);
     } else {
       using G = integer_grid<E::fraction_bits>;
