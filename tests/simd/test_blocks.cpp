@@ -17,6 +17,11 @@
 #include <string>
 #include <vector>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <xmmintrin.h>
+#define LOWP_TEST_MXCSR 1
+#endif
+
 #include "lowp/array/convert.hpp"
 #include "lowp/block/codec.hpp"
 #include "lowp/codec/quantize_int.hpp"
@@ -466,6 +471,25 @@ TEST_CASE("blocks::fake_quantize equals dequantize(quantize) of the reference",
   blk::reference::dequantize_elements<blk::nvfp4>(e.data(), s.data(), t, ref.data(), 0, x.size());
   CHECK(std::memcmp(out.data(), ref.data(), out.size() * 4) == 0);
 }
+
+#ifdef LOWP_TEST_MXCSR
+TEST_CASE("block kernels: the same codes with MXCSR's DAZ and FTZ set", "[simd][blocks]") {
+  // -ffast-math programs run with denormals-are-zero and flush-to-zero; a kernel's float32
+  // operations must not let that change a code (the AVX-512 block maxima, for one, check DAZ).
+  const unsigned saved = _mm_getcsr();
+  _mm_setcsr(saved | 0x8040u);  // FTZ (bit 15) | DAZ (bit 6)
+  quantize_cases<blk::mxfp8_e4m3, rounding::nearest_even>("mxfp8_e4m3 daz", 31);
+  quantize_cases<blk::mxfp4, rounding::nearest_even>("mxfp4 daz", 32);
+  quantize_cases<blk::mxint8, rounding::nearest_even>("mxint8 daz", 33);
+  quantize_cases<blk::q8_0, rounding::nearest_away>("q8_0 daz", 34);
+  decode_cases<blk::mxfp8_e4m3>("mxfp8_e4m3 daz");
+  decode_cases<blk::mxfp4>("mxfp4 daz");
+  decode_cases<blk::q4_0>("q4_0 daz");
+  const unsigned now = _mm_getcsr();
+  _mm_setcsr(saved);
+  CHECK((now & 0x8040u) == 0x8040u);  // the kernels gave the caller's setting back
+}
+#endif
 
 TEST_CASE("block kernels: Q4_0 rounds fp32(x * id) before adding 8.5 (no FMA)", "[simd][blocks]") {
   // 1008 * fp32(1 / -224) lands a hair beyond -4.5: fp32(fp32(x * id) + 8.5) is 4.0 with two

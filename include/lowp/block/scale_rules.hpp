@@ -53,7 +53,7 @@ constexpr block_stats gather_stats(const float* x, std::size_t n) noexcept {
     }
     const float a = fp32::abs(x[i]);
     if (bit_cast<std::uint32_t>(a) == 0x7F800000u) s.has_inf = true;
-    if (a > best) {
+    if (bit_cast<std::uint32_t>(a) > bit_cast<std::uint32_t>(best)) {  // DAZ-proof a > best
       best = a;
       s.signed_max = x[i];
     }
@@ -67,8 +67,13 @@ constexpr block_stats combine(const block_stats& a, const block_stats& b) noexce
   block_stats s = a;
   s.has_nan = a.has_nan || b.has_nan;
   s.has_inf = a.has_inf || b.has_inf;
-  if (fp32::abs(b.signed_max) > fp32::abs(a.signed_max)) s.signed_max = b.signed_max;
-  s.amax = s.has_nan ? bit_cast<float>(0x7FC00000u) : (b.amax > a.amax ? b.amax : a.amax);
+  // Magnitudes compared as bits (non-negative, not NaN here): no DAZ in the comparison.
+  if (bit_cast<std::uint32_t>(fp32::abs(b.signed_max)) >
+      bit_cast<std::uint32_t>(fp32::abs(a.signed_max)))
+    s.signed_max = b.signed_max;
+  s.amax = s.has_nan ? bit_cast<float>(0x7FC00000u)
+                     : (bit_cast<std::uint32_t>(b.amax) > bit_cast<std::uint32_t>(a.amax) ? b.amax
+                                                                                          : a.amax);
   return s;
 }
 
@@ -159,7 +164,7 @@ constexpr scale_plan pow2_plan(const block_stats& st, const rule_options& o,
   int s = 0;
   if (st.has_inf) {
     s = s_max;  // TransformerEngine: the satfinite E8M0 conversion of inf
-  } else if (!(st.amax > 0.0f)) {
+  } else if (!fp32::is_positive(st.amax)) {
     s = s_min;  // all-zero block: the smallest scale (torchao, microxcaling C++, TE)
   } else {
     s = exponent(st.amax);
@@ -382,7 +387,7 @@ struct nvfp4_te : detail::scaled_element_rule {
     constexpr float flt_max = std::numeric_limits<float>::max();
     float s_enc = fp32::div(detail::tensor_target<B>(), amax);
     if (!(s_enc <= flt_max)) s_enc = flt_max;  // fminf(s_enc, FLT_MAX): NaN gives FLT_MAX
-    if (amax == 0.0f || s_enc == 0.0f) s_enc = 1.0f;
+    if (fp32::is_zero(amax) || fp32::is_zero(s_enc)) s_enc = 1.0f;
     // 1.0 / double(S_enc), rounded to float: an exact reciprocal in double, then float.
     const double inv = 1.0 / static_cast<double>(s_enc);
     return {s_enc, static_cast<float>(inv)};
@@ -436,7 +441,7 @@ struct ggml_int_rule_base : no_tensor_scale_rule {
     scale_plan p;
     p.code = lowp::encode<typename B::scale_format>(d);
     p.map = element_map::multiply;
-    p.factor = d != 0.0f ? fp32::div(1.0f, d) : 0.0f;
+    p.factor = !fp32::is_zero(d) ? fp32::div(1.0f, d) : 0.0f;
     return p;
   }
 };
@@ -484,7 +489,7 @@ struct ggml_q4_0_scale : detail::ggml_int_rule_base {
     // t lies in [0, 2^bits + 0.5] for blocks of normal numbers: truncate toward zero, clamp
     // to the top. A float32-subnormal maximum can make id infinite, so t may be +inf (clamped
     // to the top) or NaN (0 for a zero element); ggml's integer cast is undefined there.
-    if (!(t > 0.0f)) return 0u;
+    if (!fp32::is_positive(t)) return 0u;
     return t >= static_cast<float>(top) ? top : static_cast<std::uint32_t>(t);
   }
 };

@@ -47,6 +47,17 @@ constexpr bool is_nan(float x) noexcept {
   return (bit_cast<std::uint32_t>(x) & 0x7FFFFFFFu) > 0x7F800000u;
 }
 
+/// Whether x is +0 or -0, from its bits (a float comparison would count subnormals as zero
+/// under denormals-are-zero, as -ffast-math programs run).
+constexpr bool is_zero(float x) noexcept { return (bit_cast<std::uint32_t>(x) & 0x7FFFFFFFu) == 0; }
+
+/// Whether x > 0, from its bits (false for zeros, negatives and NaN; true for subnormals
+/// whatever the floating-point environment).
+constexpr bool is_positive(float x) noexcept {
+  const std::uint32_t b = bit_cast<std::uint32_t>(x);
+  return b != 0 && b <= 0x7F800000u;
+}
+
 /// |x| by clearing the sign bit.
 constexpr float abs(float x) noexcept {
   return bit_cast<float>(bit_cast<std::uint32_t>(x) & 0x7FFFFFFFu);

@@ -13,6 +13,7 @@
 #include "lowp/simd/avx512/block_kernels.hpp"
 #include "lowp/simd/block_plan.hpp"
 #include "lowp/simd/detect.hpp"
+#include "lowp/simd/float_env.hpp"
 #include "lowp/simd/isa.hpp"
 #include "lowp/simd/neon/block_kernels.hpp"
 
@@ -81,6 +82,7 @@ void quantize_blocks(isa which, const float* in, std::size_t n, std::size_t b0, 
       std::uint8_t* e = elements + b0 * B::block_bytes;
       typename B::scale_storage* s = scales + b0;
       const std::uint64_t first = b0 * B::block_size;
+      const ieee_denormals env;  // float_env.hpp
       switch (which) {
 #if LOWP_HAVE_AVX512
         case isa::avx512:
@@ -126,6 +128,7 @@ void dequantize_blocks(isa which, const std::uint8_t* elements,
   if constexpr (block_traits<B>::vectorizable) {
     if (block_vectorized<B>(which)) {
       const std::size_t whole = n / B::block_size;
+      const ieee_denormals env;  // float_env.hpp
       switch (which) {
 #if LOWP_HAVE_AVX512
         case isa::avx512:

@@ -9,6 +9,7 @@
 #include "lowp/simd/avx512/float_kernels.hpp"
 #include "lowp/simd/avx512/packed_kernels.hpp"
 #include "lowp/simd/detect.hpp"
+#include "lowp/simd/float_env.hpp"
 #include "lowp/simd/isa.hpp"
 #include "lowp/simd/neon/float_kernels.hpp"
 #include "lowp/simd/plan.hpp"
@@ -48,6 +49,7 @@ void encode_f32(isa which, const float* in, storage_t<Fmt>* out, std::size_t cou
                 const encode_plan<Fmt>& p) {
   if constexpr (encode_traits<Fmt>::vectorizable) {
     if (encode_vectorized<Fmt>(which, p.policy)) {
+      const ieee_denormals env;  // float_env.hpp
       switch (which) {
 #if LOWP_HAVE_AVX512
         case isa::avx512:
@@ -74,6 +76,7 @@ template <class Fmt>
 void decode_f32(isa which, const storage_t<Fmt>* in, float* out, std::size_t count,
                 nan_decoding how) {
   if constexpr (decode_vectorizable_v<Fmt>) {
+    const ieee_denormals env;  // float_env.hpp
     switch (which) {
 #if LOWP_HAVE_AVX512
       case isa::avx512:
@@ -140,6 +143,7 @@ bool quantize_int_group(isa which, const float* in, storage_t<Fmt>* out, std::si
                         std::int64_t hi, std::uint64_t key, std::uint64_t first,
                         unsigned random_count) {
   if (zero_point >= (1 << 28) || zero_point <= -(1 << 28)) return false;
+  const ieee_denormals env;  // float_env.hpp
   switch (which) {
 #if LOWP_HAVE_AVX512
     case isa::avx512:
@@ -170,6 +174,7 @@ template <class Fmt>
 bool dequantize_int_group(isa which, const storage_t<Fmt>* in, float* out, std::size_t count,
                           float scale, std::int32_t zero_point) {
   if (zero_point >= (1 << 23) || zero_point <= -(1 << 23)) return false;  // |q - zp| < 2^24
+  const ieee_denormals env;                                               // float_env.hpp
   switch (which) {
 #if LOWP_HAVE_AVX512
     case isa::avx512:

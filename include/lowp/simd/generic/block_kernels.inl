@@ -317,16 +317,18 @@ LOWP_SIMD_FN void encode_block_lanes(const float* x, std::uint32_t f, const bloc
                        B::order == blocks::element_order::split_halves) {
 #pragma GCC unroll 16
     for (std::size_t k = 0; k < nv / 2; ++k)
-      store_u8(dst + k * lanes,
-               or_(element_vector<B, R, C>(x, k, fv, p, zs, cursor, rmask, rshift),
-                   shl<4>(element_vector<B, R, C>(x, k + nv / 2, fv, p, zs, cursor, rmask, rshift))));
+      store_u8(
+          dst + k * lanes,
+          or_(element_vector<B, R, C>(x, k, fv, p, zs, cursor, rmask, rshift),
+              shl<4>(element_vector<B, R, C>(x, k + nv / 2, fv, p, zs, cursor, rmask, rshift))));
   } else if constexpr (bits == 4 && nv % 2 == 0) {
 #pragma GCC unroll 16
     for (std::size_t j = 0; j < nv / 2; ++j) {
       vu32 even;
       vu32 odd;
       deinterleave(element_vector<B, R, C>(x, 2 * j, fv, p, zs, cursor, rmask, rshift),
-                   element_vector<B, R, C>(x, 2 * j + 1, fv, p, zs, cursor, rmask, rshift), even, odd);
+                   element_vector<B, R, C>(x, 2 * j + 1, fv, p, zs, cursor, rmask, rshift), even,
+                   odd);
       store_u8(dst + j * lanes, or_(even, shl<4>(odd)));
     }
   } else if constexpr (bits == 4 && nv == 1 && B::order == blocks::element_order::sequential) {
@@ -368,8 +370,8 @@ LOWP_SIMD_FN void encode_block_lanes(const float* x, std::uint32_t f, const bloc
 /// How the elements of a planned block are encoded.
 enum class block_state : std::uint8_t {
   finite = 0,  ///< finite elements and a finite factor from the vector plan: the lean path
-  general,    ///< anything else (the scalar rule's plan, non-finite values): every check
-  nan_block,  ///< the scalar rule made it a NaN block: every element code 0
+  general,     ///< anything else (the scalar rule's plan, non-finite values): every check
+  nan_block,   ///< the scalar rule made it a NaN block: every element code 0
 };
 
 /// Blocks planned before their elements are encoded: the planning makes calls (the scalar
@@ -428,10 +430,10 @@ LOWP_SIMD_FN bool plan_group(const float* in, std::size_t g0, std::size_t gn,
         if (sp.map == blocks::element_map::nan_block) {
           states[g] = block_state::nan_block;
         } else {
-          factors[g] = sp.map == blocks::element_map::shift
-                           ? (sp.shift == 127 ? 0x400000u
-                                              : static_cast<std::uint32_t>(127 - sp.shift) << 23)
-                           : bit_cast<std::uint32_t>(sp.factor);
+          factors[g] =
+              sp.map == blocks::element_map::shift
+                  ? (sp.shift == 127 ? 0x400000u : static_cast<std::uint32_t>(127 - sp.shift) << 23)
+                  : bit_cast<std::uint32_t>(sp.factor);
         }
       }
     }
@@ -577,8 +579,8 @@ LOWP_SIMD_KERNEL void quantize_blocks(const float* in, std::size_t nblocks, std:
         }
         scalar_lanes = plan_lanes<B>(load_u32(am), load_u32(sm), p, code, factor);
       }
-      other = plan_group<B>(in, g0, gn, scales, p, code, factor, scalar_lanes,
-                            factors + (g0 - c0), states + (g0 - c0)) ||
+      other = plan_group<B>(in, g0, gn, scales, p, code, factor, scalar_lanes, factors + (g0 - c0),
+                            states + (g0 - c0)) ||
               other;
     }
     if (encode_finite_blocks<B, R>(in + c0 * bs, cn, factors, states,

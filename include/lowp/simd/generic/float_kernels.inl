@@ -172,8 +172,7 @@ LOWP_SIMD_FN vu32 encode_table_magic(vu32 u, vu32 a) {
     const vu32 magnitude = splat(T::sign - 1u);
     if constexpr (has_zero(f) && !has_negative_zero(f)) {
       // fnuz: zeros are +0, so lanes of magnitude zero are zero.
-      return bit_select_or_zero(test_any(code, magnitude), magnitude, code,
-                                shr<32 - T::bits>(u));
+      return bit_select_or_zero(test_any(code, magnitude), magnitude, code, shr<32 - T::bits>(u));
     } else {
       return bit_select(magnitude, code, shr<32 - T::bits>(u));
     }
