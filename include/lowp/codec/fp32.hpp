@@ -47,6 +47,11 @@ constexpr bool is_nan(float x) noexcept {
   return (bit_cast<std::uint32_t>(x) & 0x7FFFFFFFu) > 0x7F800000u;
 }
 
+/// Whether x is finite (not NaN, not ±inf), from its bits (independent of -ffast-math).
+constexpr bool is_finite(float x) noexcept {
+  return (bit_cast<std::uint32_t>(x) & 0x7F800000u) != 0x7F800000u;
+}
+
 /// Whether x is +0 or -0, from its bits (a float comparison would count subnormals as zero
 /// under denormals-are-zero, as -ffast-math programs run).
 constexpr bool is_zero(float x) noexcept { return (bit_cast<std::uint32_t>(x) & 0x7FFFFFFFu) == 0; }
@@ -61,6 +66,19 @@ constexpr bool is_positive(float x) noexcept {
 /// |x| by clearing the sign bit.
 constexpr float abs(float x) noexcept {
   return bit_cast<float>(bit_cast<std::uint32_t>(x) & 0x7FFFFFFFu);
+}
+
+/// x rounded to an integer, ties to even, whatever the floating-point environment's rounding
+/// mode (NaN, infinities and |x| >= 2^23, already integers, come back unchanged).
+constexpr float round_half_even(float x) noexcept {
+  if (!(abs(x) < 8388608.0f)) return x;
+  const auto t = static_cast<std::int32_t>(x);  // toward zero
+  const float f = x - static_cast<float>(t);    // exact below 2^23
+  std::int32_t r = t;
+  if (f > 0.5f || (f == 0.5f && (t & 1) != 0)) ++r;
+  if (f < -0.5f || (f == -0.5f && (t & 1) != 0)) --r;
+  if (r == 0) return bit_cast<float>(bit_cast<std::uint32_t>(x) & 0x80000000u);  // keeps -0
+  return static_cast<float>(r);
 }
 
 }  // namespace fp32

@@ -20,6 +20,7 @@ namespace detail {
 struct x86_features {
   bool avx2 = false;
   bool avx512 = false;
+  bool avx512_vnni = false;  ///< avx512 plus VNNI (the mpGEMM kernels)
 };
 
 inline x86_features probe_x86() noexcept {
@@ -47,9 +48,11 @@ inline x86_features probe_x86() noexcept {
   const bool avx512bw = (b & (1u << 30)) != 0;
   const bool avx512vl = (b & (1u << 31)) != 0;
   const bool avx512vbmi = (c & (1u << 1)) != 0;
+  const bool avx512vnni = (c & (1u << 11)) != 0;
   f.avx2 = ymm_os && avx2 && fma && f16c && bmi1 && bmi2;
   f.avx512 =
       f.avx2 && zmm_os && avx512f && avx512dq && avx512cd && avx512bw && avx512vl && avx512vbmi;
+  f.avx512_vnni = f.avx512 && avx512vnni;
   return f;
 }
 
@@ -78,6 +81,15 @@ inline bool supported(isa i) noexcept {
     default:
       return false;
   }
+}
+
+/// Whether this CPU runs the AVX-512 mpGEMM kernels (the avx512 ISA plus AVX512-VNNI).
+inline bool supports_avx512_vnni() noexcept {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  return compiled(isa::avx512) && detail::x86().avx512_vnni;
+#else
+  return false;
+#endif
 }
 
 /// The preferred ISA this CPU supports (the last supported entry of all_isas).

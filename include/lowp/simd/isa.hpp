@@ -57,6 +57,12 @@
       target("avx2,fma,f16c,bmi,bmi2,popcnt,avx512f,avx512bw,avx512dq,avx512vl," \
              "avx512vbmi,avx512cd")))
 
+// The mpGEMM kernels' AVX-512 target: the avx512 ISA plus VNNI (vpdpbusd), checked apart.
+#define LOWP_TARGET_AVX512_VNNI                                                  \
+  __attribute__((                                                                \
+      target("avx2,fma,f16c,bmi,bmi2,popcnt,avx512f,avx512bw,avx512dq,avx512vl," \
+             "avx512vbmi,avx512cd,avx512vnni")))
+
 namespace lowp {
 namespace simd {
 

@@ -1,0 +1,316 @@
+/// \file gemm/lut.hpp
+/// LUT-based mixed-precision GEMM (T-MAC style, bit-serial): weights packed once into bit
+/// planes, activation rows turned into lookup tables once per call and shared by every output
+/// row, outputs bit-identical to gemm/reference.hpp's int8 contract on every ISA.
+///
+///     auto w = lowp::gemm::quantize_weights(W.data(), M, K, 2, 128);  // 2-bit, group 128
+///     lowp::gemm::packed_weights p(w);                               // once
+///     lowp::gemm::matmul(p, x.data(), N, lowp::span<float>(y));      // y = x W^T, N x M
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "lowp/core/parallel.hpp"
+#include "lowp/core/span.hpp"
+#include "lowp/gemm/activations.hpp"
+#include "lowp/gemm/reference.hpp"
+#include "lowp/gemm/weights.hpp"
+#include "lowp/simd/avx512/gemm_kernels.hpp"
+#include "lowp/simd/detect.hpp"
+#include "lowp/simd/float_env.hpp"
+#include "lowp/simd/gemm_args.hpp"
+#include "lowp/simd/scalar/gemm_kernels.hpp"
+
+namespace lowp {
+namespace gemm {
+
+namespace detail {
+/// 64-byte aligned bytes (the kernels' loads never split a cache line).
+struct aligned_delete {
+  void operator()(std::uint8_t* p) const noexcept { ::operator delete[](p, std::align_val_t{64}); }
+};
+using aligned_bytes = std::unique_ptr<std::uint8_t[], aligned_delete>;
+inline aligned_bytes allocate_aligned(std::size_t n) {
+  auto* p = static_cast<std::uint8_t*>(
+      ::operator new[](std::max<std::size_t>(n, 1), std::align_val_t{64}));
+  std::fill(p, p + std::max<std::size_t>(n, 1), std::uint8_t{0});
+  return aligned_bytes(p);
+}
+}  // namespace detail
+
+/// Which kernel runs a matmul.
+enum class gemm_kernel {
+  automatic,  ///< the active ISA's LUT kernel when there is one, else the scalar kernel
+  scalar,     ///< the scalar kernel (levels read back from the bit planes)
+};
+
+/// Which layout packed_weights stores, hence which kernel family runs.
+enum class weight_layout {
+  /// bit planes (table lookups) for 1-bit levels, bytes for the int8 dot-product kernel
+  /// otherwise: the faster family on AVX-512 VNNI at every N (docs/gemm.md, "Measured")
+  automatic,
+  /// bit planes and the table-lookup kernel at any width (T-MAC style, bit-serial)
+  bit_planes,
+  /// crumbs (2-bit) or nibbles (3-, 4-bit) and the int8 dot-product kernel
+  dot_bytes,
+};
+
+/// An int_weights matrix packed once into the LUT kernels' bit-plane layout
+/// (simd/gemm_args.hpp). Levels of 1 to 4 bits; the group must be a multiple of 32 columns or
+/// cover whole rows. Move-only.
+class packed_weights {
+ public:
+  /// Packs w (validated first); throws std::invalid_argument for levels wider than 4 bits or a
+  /// group the layout cannot hold.
+  explicit packed_weights(const int_weights& w, weight_layout layout = weight_layout::automatic) {
+    validate(w);
+    if (w.level_bits > simd::lut_max_bits)
+      throw std::invalid_argument("lowp::gemm::packed_weights: levels of " +
+                                  std::to_string(w.level_bits) +
+                                  " bits; the LUT kernels take 1 to 4");
+    if (w.group < w.cols && w.group % simd::lut_chunk_cols != 0)
+      throw std::invalid_argument("lowp::gemm::packed_weights: group " + std::to_string(w.group) +
+                                  " is neither a multiple of 32 nor the whole row");
+    rows_ = w.rows;
+    cols_ = w.cols;
+    group_ = w.group;
+    bits_ = w.level_bits;
+    tiles_ = (rows_ + simd::lut_tile_rows - 1) / simd::lut_tile_rows;
+    chunks_ = (cols_ + simd::lut_chunk_cols - 1) / simd::lut_chunk_cols;
+    groups_ = w.groups();
+    chunks_per_group_ = w.group >= w.cols ? chunks_ : w.group / simd::lut_chunk_cols;
+    layout_ =
+        layout == weight_layout::bit_planes || (layout == weight_layout::automatic && bits_ == 1)
+            ? simd::packed_layout::bit_planes
+        : bits_ <= 2 ? simd::packed_layout::crumbs
+                     : simd::packed_layout::nibbles;
+    planes_ = detail::allocate_aligned(tiles_ * chunks_ * simd::packed_chunk_bytes(layout_, bits_));
+    scales_.assign(tiles_ * groups_ * simd::lut_tile_rows, 0.0f);
+    zeros_.assign(tiles_ * groups_ * simd::lut_tile_rows, 0);
+    for (std::size_t m = 0; m < rows_; ++m) {
+      const std::size_t t = m / simd::lut_tile_rows, r = m % simd::lut_tile_rows;
+      for (std::size_t g = 0; g < groups_; ++g) {
+        scales_[(t * groups_ + g) * simd::lut_tile_rows + r] = w.scales[m * groups_ + g];
+        zeros_[(t * groups_ + g) * simd::lut_tile_rows + r] = w.zeros[m * groups_ + g];
+      }
+      for (std::size_t k = 0; k < cols_; ++k) {
+        const simd::level_slot slot = simd::locate_level(layout_, bits_, chunks_, m, k);
+        const unsigned level = w.levels[m * cols_ + k];
+        if (slot.width != 1) {
+          planes_[slot.byte] |= static_cast<std::uint8_t>(level << slot.shift);
+          continue;
+        }
+        for (unsigned i = 0; i < bits_; ++i)
+          planes_[slot.byte + i * simd::lut_unit_bytes] |=
+              static_cast<std::uint8_t>(((level >> i) & 1u) << slot.shift);
+      }
+    }
+  }
+
+  std::size_t rows() const noexcept { return rows_; }    ///< M
+  std::size_t cols() const noexcept { return cols_; }    ///< K
+  std::size_t group() const noexcept { return group_; }  ///< columns per scale group
+  unsigned bits() const noexcept { return bits_; }       ///< level bits (bit planes)
+  std::size_t tiles() const noexcept { return tiles_; }  ///< tiles of 16 rows
+  /// Bytes of packed bit planes (the weights a GEMV streams, scales aside).
+  std::size_t plane_bytes() const noexcept {
+    return tiles_ * chunks_ * simd::packed_chunk_bytes(layout_, bits_);
+  }
+  /// The kernels' view of the packed data.
+  simd::lut_weight_view view() const noexcept {
+    simd::lut_weight_view v;
+    v.planes = planes_.get();
+    v.scales = scales_.data();
+    v.zeros = zeros_.data();
+    v.rows = rows_;
+    v.chunks = chunks_;
+    v.groups = groups_;
+    v.chunks_per_group = chunks_per_group_;
+    v.bits = bits_;
+    v.layout = layout_;
+    return v;
+  }
+
+ private:
+  std::size_t rows_ = 0, cols_ = 0, group_ = 0, tiles_ = 0, chunks_ = 0, groups_ = 0;
+  std::size_t chunks_per_group_ = 0;
+  unsigned bits_ = 0;
+  simd::packed_layout layout_ = simd::packed_layout::bit_planes;
+  detail::aligned_bytes planes_;
+  std::vector<float> scales_;
+  std::vector<std::int32_t> zeros_;
+};
+
+namespace detail {
+/// The tables of one activation row (cols values, ceil(cols / 32) chunks): whole chunks on
+/// the AVX-512 builder when it runs here, the rest on the scalar builder (same bytes).
+inline void build_tables(const std::int8_t* x, std::size_t cols, std::uint8_t* tables) {
+  std::size_t done = 0;
+#if LOWP_HAVE_AVX512
+  if (simd::active_isa() == simd::isa::avx512) {
+    done = cols / simd::lut_chunk_cols;
+    simd::avx512::lut_tables(x, done, tables);
+  }
+#endif
+  const std::size_t chunks = (cols + simd::lut_chunk_cols - 1) / simd::lut_chunk_cols;
+  for (std::size_t c = done; c < chunks; ++c) {
+    const std::size_t k0 = c * simd::lut_chunk_cols;
+    simd::scalar::lut_chunk_tables(x + k0, std::min(cols - k0, simd::lut_chunk_cols),
+                                   tables + c * simd::lut_table_bytes);
+  }
+}
+}  // namespace detail
+
+/// The lookup tables of int8 activation rows for weights of a given shape (gemm_args.hpp).
+class activation_tables {
+ public:
+  /// Builds the tables (and group sums) of every row of a for weights packed like w.
+  activation_tables(const packed_weights& w, const int8_activations& a) : a_(&a) {
+    validate(a);
+    if (a.cols != w.cols())
+      throw std::invalid_argument("lowp::gemm: weights have " + std::to_string(w.cols()) +
+                                  " columns, activations " + std::to_string(a.cols));
+    const simd::lut_weight_view v = w.view();
+    chunks_ = v.chunks;
+    groups_ = v.groups;
+    lookups_ = v.layout == simd::packed_layout::bit_planes;
+    tables_ = detail::allocate_aligned(lookups_ ? a.rows * chunks_ * simd::lut_table_bytes : 0);
+    values_ = detail::allocate_aligned(a.rows * chunks_ * simd::lut_chunk_cols);
+    sums_.assign(a.rows * groups_, 0);
+    for (std::size_t n = 0; n < a.rows; ++n) {
+      const std::int8_t* x = a.values.data() + n * a.cols;
+      std::copy(x, x + a.cols, values_.get() + n * chunks_ * simd::lut_chunk_cols);
+      if (lookups_)
+        detail::build_tables(x, a.cols, tables_.get() + n * chunks_ * simd::lut_table_bytes);
+      for (std::size_t g = 0; g < groups_; ++g) {
+        const std::size_t k0 = g * v.chunks_per_group * simd::lut_chunk_cols;
+        const std::size_t k1 = std::min(a.cols, k0 + v.chunks_per_group * simd::lut_chunk_cols);
+        std::int32_t sum = 0;
+        for (std::size_t k = k0; k < k1; ++k) sum += x[k];
+        sums_[n * groups_ + g] = sum;
+      }
+    }
+  }
+
+  /// The kernels' view of row n.
+  simd::lut_row_view row(std::size_t n) const noexcept {
+    simd::lut_row_view r;
+    r.tables = lookups_ ? tables_.get() + n * chunks_ * simd::lut_table_bytes : nullptr;
+    r.sums = sums_.data() + n * groups_;
+    r.values =
+        reinterpret_cast<const std::int8_t*>(values_.get()) + n * chunks_ * simd::lut_chunk_cols;
+    r.cols = a_->cols;
+    r.scale = a_->scales[n];
+    return r;
+  }
+
+ private:
+  const int8_activations* a_;
+  std::size_t chunks_ = 0, groups_ = 0;
+  bool lookups_ = false;
+  detail::aligned_bytes tables_;
+  detail::aligned_bytes values_;
+  std::vector<std::int32_t> sums_;
+};
+
+namespace detail {
+
+/// The kernel of tiles [t0, t1) for one activation row.
+using lut_gemv_fn = void (*)(const simd::lut_weight_view&, const simd::lut_row_view&, std::size_t,
+                             std::size_t, float*);
+
+/// The kernel `k` chooses for weights stored as `v` on this machine's active ISA.
+inline lut_gemv_fn choose_lut_kernel(gemm_kernel k, const simd::lut_weight_view& v) {
+#if LOWP_HAVE_AVX512
+  if (k == gemm_kernel::automatic && simd::active_isa() == simd::isa::avx512 &&
+      simd::supports_avx512_vnni()) {
+    if (v.layout == simd::packed_layout::crumbs)
+      return &simd::avx512::dot_gemv<simd::packed_layout::crumbs>;
+    if (v.layout == simd::packed_layout::nibbles)
+      return &simd::avx512::dot_gemv<simd::packed_layout::nibbles>;
+    switch (v.bits) {
+      case 1:
+        return &simd::avx512::lut_gemv<1>;
+      case 2:
+        return &simd::avx512::lut_gemv<2>;
+      case 3:
+        return &simd::avx512::lut_gemv<3>;
+      case 4:
+        return &simd::avx512::lut_gemv<4>;
+      default:
+        break;
+    }
+  }
+#else
+  (void)v;
+#endif
+  (void)k;
+  return &simd::scalar::lut_gemv;
+}
+
+/// Tiles per pass over the activation rows: about 256 KiB of packed planes, so that a pass's
+/// weights stay in L2 while every row of a GEMM goes by.
+inline std::size_t tiles_per_pass(const packed_weights& w) {
+  const std::size_t tile_bytes = w.plane_bytes() / std::max<std::size_t>(w.tiles(), 1);
+  const std::size_t t = (std::size_t{256} << 10) / std::max<std::size_t>(tile_bytes, 1);
+  return std::max<std::size_t>(4, t / 4 * 4);
+}
+
+}  // namespace detail
+
+/// The name of the kernel a matmul with these weights would run here: "avx512-lut" (table
+/// lookups), "avx512-dot" (int8 dot products) or "scalar".
+inline const char* kernel_name(const packed_weights& w, gemm_kernel k = gemm_kernel::automatic) {
+  const simd::lut_weight_view v = w.view();
+  if (detail::choose_lut_kernel(k, v) == &simd::scalar::lut_gemv) return "scalar";
+  return v.layout == simd::packed_layout::bit_planes ? "avx512-lut" : "avx512-dot";
+}
+
+/// y = a W^T by the int8 contract (gemm/reference.hpp), bit-identical to reference_matmul:
+/// y is row-major a.rows x w.rows(). Output rows are split across par.threads threads
+/// (identical results for any count).
+inline void matmul(const packed_weights& w, const int8_activations& a, span<float> y,
+                   const parallel& par, gemm_kernel kernel = gemm_kernel::automatic) {
+  if (y.size() != a.rows * w.rows())
+    throw std::invalid_argument("lowp::gemm::matmul: y holds " + std::to_string(y.size()) +
+                                " floats, rows(x) * rows(W) is " +
+                                std::to_string(a.rows * w.rows()));
+  const activation_tables tables(w, a);
+  const simd::lut_weight_view v = w.view();
+  const detail::lut_gemv_fn fn = detail::choose_lut_kernel(kernel, w.view());
+  const std::size_t pass = detail::tiles_per_pass(w);
+  parallel p = par;
+  p.min_per_thread =
+      std::max<std::size_t>(1, par.min_per_thread / (simd::lut_tile_rows * w.cols()));
+  lowp::detail::run_parallel(p, w.tiles(), 4, [&](std::size_t t0, std::size_t t1) {
+    const simd::ieee_denormals env;  // float_env.hpp
+    for (std::size_t b0 = t0; b0 < t1; b0 += pass) {
+      const std::size_t b1 = std::min(t1, b0 + pass);
+      for (std::size_t n = 0; n < a.rows; ++n)
+        fn(v, tables.row(n), b0, b1, y.data() + n * w.rows());
+    }
+  });
+}
+
+/// y = a W^T on one thread.
+inline void matmul(const packed_weights& w, const int8_activations& a, span<float> y,
+                   gemm_kernel kernel = gemm_kernel::automatic) {
+  matmul(w, a, y, parallel{1, 1}, kernel);
+}
+
+/// y = x W^T for float32 activations x (row-major rows x w.cols()): each row quantized to
+/// int8 by the dynamic rule of gemm/activations.hpp, then the int8 contract.
+inline void matmul(const packed_weights& w, const float* x, std::size_t rows, span<float> y,
+                   const parallel& par = parallel{1, 1}) {
+  matmul(w, quantize_activations(x, rows, w.cols()), y, par);
+}
+
+}  // namespace gemm
+}  // namespace lowp

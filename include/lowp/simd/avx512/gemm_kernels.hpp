@@ -1,0 +1,231 @@
+/// \file avx512/gemm_kernels.hpp
+/// The LUT mpGEMM kernel for AVX-512 VBMI + VNNI: 64-entry `vpermb` lookups of the activation
+/// tables by packed weight nibbles, exact `vpdpbusd` accumulation in int32 per scale group,
+/// then the contract's float steps (gemm/reference.hpp) with explicit fused multiply-adds.
+///
+/// Per tile (16 rows), chunk (32 columns) and plane: one 64-byte load, three index
+/// operations, four lookups, two byte adds and two `vpdpbusd`. The low tables' sums (two
+/// lookups, at most 120) are unsigned bytes multiplied by the plane weight 2^i; the high
+/// tables' sums (-64..56) are signed bytes multiplied by 16 * 2^i (gemm_args.hpp).
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "lowp/simd/avx512/vec.hpp"  // <immintrin.h> without GCC 12's false warnings
+#include "lowp/simd/gemm_args.hpp"
+#include "lowp/simd/isa.hpp"
+
+#if LOWP_HAVE_AVX512
+
+namespace lowp {
+namespace simd {
+namespace avx512 {
+
+/// The tables of `chunks` whole chunks of int8 activations (gemm_args.hpp layout): entry
+/// 16 j + e of a table is the sum over the bits q of e of column 4 j + q (+16 for the B
+/// tables), four zero-masked `vpermb` gathers and three adds per table.
+LOWP_TARGET_AVX512_VNNI __attribute__((noinline)) inline void lut_tables(const std::int8_t* x,
+                                                                         std::size_t chunks,
+                                                                         std::uint8_t* tables) {
+  // Byte p of column_of: 4 * (p / 16), the first column of table group p / 16.
+  const __m512i column_of = _mm512_set_epi32(
+      0x0C0C0C0C, 0x0C0C0C0C, 0x0C0C0C0C, 0x0C0C0C0C, 0x08080808, 0x08080808, 0x08080808,
+      0x08080808, 0x04040404, 0x04040404, 0x04040404, 0x04040404, 0, 0, 0, 0);
+  const __m512i one = _mm512_set1_epi8(1), b_half = _mm512_set1_epi8(16);
+  const __m512i low_nibble = _mm512_set1_epi8(0x0F), eight = _mm512_set1_epi8(8);
+  // Bit p of bit_set[q]: bit q of e = p % 16.
+  const __mmask64 bit_set[4] = {0xAAAAAAAAAAAAAAAAull, 0xCCCCCCCCCCCCCCCCull, 0xF0F0F0F0F0F0F0F0ull,
+                                0xFF00FF00FF00FF00ull};
+  for (std::size_t c = 0; c < chunks; ++c) {
+    const __m512i v = _mm512_castsi256_si512(
+        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + c * lut_chunk_cols)));
+    const __m512i low = _mm512_and_si512(v, low_nibble);  // v = 16 h + low
+    // h = ((v >> 4) & 15) ^ 8) - 8 bytewise; 0x6A: (a & b) ^ c.
+    const __m512i high = _mm512_sub_epi8(
+        _mm512_ternarylogic_epi32(_mm512_srli_epi16(v, 4), low_nibble, eight, 0x6A), eight);
+    __m512i idx = column_of;
+    __m512i low_a = _mm512_setzero_si512(), low_b = low_a, high_a = low_a, high_b = low_a;
+    for (int q = 0; q < 4; ++q) {
+      const __m512i idx_b = _mm512_add_epi8(idx, b_half);
+      low_a = _mm512_add_epi8(low_a, _mm512_maskz_permutexvar_epi8(bit_set[q], idx, low));
+      low_b = _mm512_add_epi8(low_b, _mm512_maskz_permutexvar_epi8(bit_set[q], idx_b, low));
+      high_a = _mm512_add_epi8(high_a, _mm512_maskz_permutexvar_epi8(bit_set[q], idx, high));
+      high_b = _mm512_add_epi8(high_b, _mm512_maskz_permutexvar_epi8(bit_set[q], idx_b, high));
+      idx = _mm512_add_epi8(idx, one);
+    }
+    std::uint8_t* tb = tables + c * lut_table_bytes;
+    _mm512_storeu_si512(tb, low_a);
+    _mm512_storeu_si512(tb + 64, low_b);
+    _mm512_storeu_si512(tb + 128, high_a);
+    _mm512_storeu_si512(tb + 192, high_b);
+  }
+}
+
+/// Contract steps 1-2 for tile t and group g: I_g = sum (a * level) - zero * sum a, then
+/// acc = fma(float(I_g), scale, acc).
+LOWP_TARGET_AVX512_VNNI inline __attribute__((always_inline)) __m512 end_group(
+    const lut_weight_view& w, const lut_row_view& x, std::size_t t, std::size_t g, __m512i dot,
+    __m512 acc) {
+  const std::size_t at = (t * w.groups + g) * lut_tile_rows;
+  const __m512i zero = _mm512_loadu_si512(w.zeros + at);
+  const __m512 scale = _mm512_loadu_ps(w.scales + at);
+  const __m512i sum = _mm512_sub_epi32(dot, _mm512_mullo_epi32(zero, _mm512_set1_epi32(x.sums[g])));
+  return _mm512_fmadd_ps(_mm512_cvtepi32_ps(sum), scale, acc);
+}
+
+/// Contract step 3 for tile t: y = acc * d, NaN stored as 0x7FC00000, rows past M left alone.
+LOWP_TARGET_AVX512_VNNI inline __attribute__((always_inline)) void store_tile(
+    const lut_weight_view& w, const lut_row_view& x, std::size_t t, __m512 acc, float* y) {
+  const std::size_t m0 = t * lut_tile_rows;
+  if (m0 >= w.rows) return;
+  __m512 out = _mm512_mul_ps(acc, _mm512_set1_ps(x.scale));
+  out = _mm512_mask_mov_ps(out, _mm512_cmp_ps_mask(out, out, _CMP_UNORD_Q),
+                           _mm512_castsi512_ps(_mm512_set1_epi32(0x7FC00000)));
+  const std::size_t valid = std::min<std::size_t>(lut_tile_rows, w.rows - m0);
+  _mm512_mask_storeu_ps(y + m0, static_cast<__mmask16>((1u << valid) - 1u), out);
+}
+
+/// R tiles from tile t for one activation row: y[m] for their rows (masked at the last row).
+template <unsigned Bits, std::size_t R>
+LOWP_TARGET_AVX512_VNNI __attribute__((noinline)) void lut_tiles(const lut_weight_view& w,
+                                                                 const lut_row_view& x,
+                                                                 std::size_t t, float* y) {
+  static_assert(Bits >= 1 && Bits <= lut_max_bits, "LUT kernel: 1 to 4 planes");
+  const __m512i low_nibble = _mm512_set1_epi8(0x0F);
+  const __m512i group_of_byte = _mm512_set1_epi32(0x30201000);  // byte p: 16 * (p % 4)
+  const std::size_t unit_stride = Bits * lut_unit_bytes;
+  const std::size_t tile_bytes = w.chunks * unit_stride;
+  const std::uint8_t* planes = w.planes + t * tile_bytes;
+  __m512 facc[R];
+#pragma GCC unroll 4
+  for (std::size_t r = 0; r < R; ++r) facc[r] = _mm512_setzero_ps();
+
+  for (std::size_t g = 0; g < w.groups; ++g) {
+    const std::size_t c0 = g * w.chunks_per_group;
+    const std::size_t c1 = std::min(w.chunks, c0 + w.chunks_per_group);
+    __m512i iacc[R];
+#pragma GCC unroll 4
+    for (std::size_t r = 0; r < R; ++r) iacc[r] = _mm512_setzero_si512();
+    for (std::size_t c = c0; c < c1; ++c) {
+      const std::uint8_t* tb = x.tables + c * lut_table_bytes;
+      const __m512i low_a = _mm512_loadu_si512(tb);
+      const __m512i low_b = _mm512_loadu_si512(tb + 64);
+      const __m512i high_a = _mm512_loadu_si512(tb + 128);
+      const __m512i high_b = _mm512_loadu_si512(tb + 192);
+#pragma GCC unroll 4
+      for (std::size_t r = 0; r < R; ++r) {
+        const std::uint8_t* u = planes + r * tile_bytes + c * unit_stride;
+#pragma GCC unroll 4
+        for (unsigned i = 0; i < Bits; ++i) {
+          const __m512i v = _mm512_loadu_si512(u + i * lut_unit_bytes);
+          // index = (nibble) | 16 * (p % 4); vpermb ignores bits 6-7. 0xEA: (a & b) | c.
+          const __m512i ia = _mm512_ternarylogic_epi32(v, low_nibble, group_of_byte, 0xEA);
+          const __m512i ib =
+              _mm512_ternarylogic_epi32(_mm512_srli_epi16(v, 4), low_nibble, group_of_byte, 0xEA);
+          const __m512i lows = _mm512_add_epi8(_mm512_permutexvar_epi8(ia, low_a),
+                                               _mm512_permutexvar_epi8(ib, low_b));
+          const __m512i highs = _mm512_add_epi8(_mm512_permutexvar_epi8(ia, high_a),
+                                                _mm512_permutexvar_epi8(ib, high_b));
+          iacc[r] = _mm512_dpbusd_epi32(iacc[r], lows, _mm512_set1_epi8(static_cast<char>(1 << i)));
+          iacc[r] =
+              _mm512_dpbusd_epi32(iacc[r], _mm512_set1_epi8(static_cast<char>(16 << i)), highs);
+        }
+      }
+    }
+#pragma GCC unroll 4
+    for (std::size_t r = 0; r < R; ++r) facc[r] = end_group(w, x, t + r, g, iacc[r], facc[r]);
+  }
+#pragma GCC unroll 4
+  for (std::size_t r = 0; r < R; ++r) store_tile(w, x, t + r, facc[r], y);
+}
+
+/// Outputs of tiles [t0, t1) for one activation row (y[m] for the rows of those tiles).
+template <unsigned Bits>
+LOWP_TARGET_AVX512_VNNI void lut_gemv(const lut_weight_view& w, const lut_row_view& x,
+                                      std::size_t t0, std::size_t t1, float* y) {
+  std::size_t t = t0;
+  for (; t + 4 <= t1; t += 4) lut_tiles<Bits, 4>(w, x, t, y);
+  for (; t < t1; ++t) lut_tiles<Bits, 1>(w, x, t, y);
+}
+
+/// R tiles from tile t for one activation row with the int8 dot-product kernel: levels
+/// masked in place out of crumbs (scaled by 4^e) or nibbles (by 16^e), one `vpdpbusd` per 16
+/// rows x 4 columns into an accumulator per scale, the scales shifted out (exactly) at the
+/// end of each group.
+template <simd::packed_layout L, std::size_t R>
+LOWP_TARGET_AVX512_VNNI __attribute__((noinline)) void dot_tiles(const lut_weight_view& w,
+                                                                 const lut_row_view& x,
+                                                                 std::size_t t, float* y) {
+  static_assert(L == simd::packed_layout::crumbs || L == simd::packed_layout::nibbles,
+                "dot layouts only");
+  constexpr unsigned parts = L == simd::packed_layout::crumbs ? 4 : 2;  // fields per byte
+  constexpr unsigned field = 8 / parts;                                 // bits per field
+  constexpr std::size_t vectors = L == simd::packed_layout::crumbs ? 2 : 4;
+  const std::size_t tile_bytes = w.chunks * vectors * lut_unit_bytes;
+  const std::uint8_t* planes = w.planes + t * tile_bytes;
+  __m512 facc[R];
+#pragma GCC unroll 4
+  for (std::size_t r = 0; r < R; ++r) facc[r] = _mm512_setzero_ps();
+  for (std::size_t g = 0; g < w.groups; ++g) {
+    const std::size_t c0 = g * w.chunks_per_group;
+    const std::size_t c1 = std::min(w.chunks, c0 + w.chunks_per_group);
+    __m512i acc[R][parts];
+#pragma GCC unroll 4
+    for (std::size_t r = 0; r < R; ++r)
+#pragma GCC unroll 4
+      for (unsigned e = 0; e < parts; ++e) acc[r][e] = _mm512_setzero_si512();
+    for (std::size_t c = c0; c < c1; ++c) {
+      const std::int8_t* xc = x.values + c * lut_chunk_cols;
+      const std::uint8_t* pc = planes + c * vectors * lut_unit_bytes;
+#pragma GCC unroll 4
+      for (std::size_t u = 0; u < vectors; ++u) {
+        // Field e of vector u covers columns 32 / parts * e + 4 u + q (gemm_args.hpp).
+        __m512i xb[parts];
+#pragma GCC unroll 4
+        for (unsigned e = 0; e < parts; ++e) {
+          std::int32_t four;
+          std::memcpy(&four, xc + lut_chunk_cols / parts * e + 4 * u, 4);
+          xb[e] = _mm512_set1_epi32(four);
+        }
+#pragma GCC unroll 4
+        for (std::size_t r = 0; r < R; ++r) {
+          const __m512i v = _mm512_loadu_si512(pc + r * tile_bytes + u * lut_unit_bytes);
+#pragma GCC unroll 4
+          for (unsigned e = 0; e < parts; ++e) {
+            const __m512i mask =
+                _mm512_set1_epi8(static_cast<char>(((1u << field) - 1u) << (field * e)));
+            acc[r][e] = _mm512_dpbusd_epi32(acc[r][e], _mm512_and_si512(v, mask), xb[e]);
+          }
+        }
+      }
+    }
+#pragma GCC unroll 4
+    for (std::size_t r = 0; r < R; ++r) {
+      __m512i dot = acc[r][0];
+#pragma GCC unroll 4
+      for (unsigned e = 1; e < parts; ++e)
+        dot = _mm512_add_epi32(dot, _mm512_srai_epi32(acc[r][e], field * e));  // exact
+      facc[r] = end_group(w, x, t + r, g, dot, facc[r]);
+    }
+  }
+#pragma GCC unroll 4
+  for (std::size_t r = 0; r < R; ++r) store_tile(w, x, t + r, facc[r], y);
+}
+
+/// Outputs of tiles [t0, t1) for one activation row with the int8 dot-product kernel.
+template <simd::packed_layout L>
+LOWP_TARGET_AVX512_VNNI void dot_gemv(const lut_weight_view& w, const lut_row_view& x,
+                                      std::size_t t0, std::size_t t1, float* y) {
+  constexpr std::size_t R = L == simd::packed_layout::crumbs ? 2 : 4;
+  std::size_t t = t0;
+  for (; t + R <= t1; t += R) dot_tiles<L, R>(w, x, t, y);
+  for (; t < t1; ++t) dot_tiles<L, 1>(w, x, t, y);
+}
+
+}  // namespace avx512
+}  // namespace simd
+}  // namespace lowp
+#endif
