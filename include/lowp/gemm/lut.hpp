@@ -222,37 +222,42 @@ class activation_tables {
 
 namespace detail {
 
-/// The kernel of tiles [t0, t1) for one activation row.
-using lut_gemv_fn = void (*)(const simd::lut_weight_view&, const simd::lut_row_view&, std::size_t,
-                             std::size_t, float*);
+/// A kernel: outputs of tiles [t0, t1) for `count` activation rows, y[n * ldy + m]
+/// (simd/gemm_args.hpp).
+using gemm_fn = void (*)(const simd::lut_weight_view&, const simd::lut_row_view*, std::size_t,
+                         std::size_t, std::size_t, float*, std::size_t);
 
-/// The kernel `k` chooses for weights stored as `v` on this machine's active ISA.
-inline lut_gemv_fn choose_lut_kernel(gemm_kernel k, const simd::lut_weight_view& v) {
+/// A kernel and its name.
+struct kernel_choice {
+  gemm_fn fn;
+  const char* name;
+};
+
+/// The kernel `k` chooses for weights stored as `v` on this machine's active ISA (the one
+/// dispatch point of the mpGEMM kernels).
+inline kernel_choice choose_kernel(gemm_kernel k, const simd::lut_weight_view& v) {
+  using simd::packed_layout;
+  if (k == gemm_kernel::automatic) {
 #if LOWP_HAVE_AVX512
-  if (k == gemm_kernel::automatic && simd::active_isa() == simd::isa::avx512 &&
-      simd::supports_avx512_vnni()) {
-    if (v.layout == simd::packed_layout::crumbs)
-      return &simd::avx512::dot_gemv<simd::packed_layout::crumbs>;
-    if (v.layout == simd::packed_layout::nibbles)
-      return &simd::avx512::dot_gemv<simd::packed_layout::nibbles>;
-    switch (v.bits) {
-      case 1:
-        return &simd::avx512::lut_gemv<1>;
-      case 2:
-        return &simd::avx512::lut_gemv<2>;
-      case 3:
-        return &simd::avx512::lut_gemv<3>;
-      case 4:
-        return &simd::avx512::lut_gemv<4>;
-      default:
-        break;
+    if (simd::active_isa() == simd::isa::avx512 && simd::supports_avx512_vnni()) {
+      switch (v.layout) {
+        case packed_layout::crumbs:
+          return {&simd::avx512::dot_gemm<packed_layout::crumbs>, "avx512-dot"};
+        case packed_layout::nibbles:
+          return {&simd::avx512::dot_gemm<packed_layout::nibbles>, "avx512-dot"};
+        case packed_layout::bit_planes:
+          if (v.bits == 1) return {&simd::avx512::lut_gemm<1>, "avx512-lut"};
+          if (v.bits == 2) return {&simd::avx512::lut_gemm<2>, "avx512-lut"};
+          if (v.bits == 3) return {&simd::avx512::lut_gemm<3>, "avx512-lut"};
+          if (v.bits == 4) return {&simd::avx512::lut_gemm<4>, "avx512-lut"};
+          break;
+      }
     }
-  }
-#else
-  (void)v;
 #endif
-  (void)k;
-  return &simd::scalar::lut_gemv;
+    // (other ISAs' rows go here)
+  }
+  (void)v;
+  return {&simd::scalar::lut_gemm, "scalar"};
 }
 
 /// Tiles per pass over the activation rows: about 256 KiB of packed planes, so that a pass's
@@ -268,9 +273,7 @@ inline std::size_t tiles_per_pass(const packed_weights& w) {
 /// The name of the kernel a matmul with these weights would run here: "avx512-lut" (table
 /// lookups), "avx512-dot" (int8 dot products) or "scalar".
 inline const char* kernel_name(const packed_weights& w, gemm_kernel k = gemm_kernel::automatic) {
-  const simd::lut_weight_view v = w.view();
-  if (detail::choose_lut_kernel(k, v) == &simd::scalar::lut_gemv) return "scalar";
-  return v.layout == simd::packed_layout::bit_planes ? "avx512-lut" : "avx512-dot";
+  return detail::choose_kernel(k, w.view()).name;
 }
 
 /// y = a W^T by the int8 contract (gemm/reference.hpp), bit-identical to reference_matmul:
@@ -284,7 +287,9 @@ inline void matmul(const packed_weights& w, const int8_activations& a, span<floa
                                 std::to_string(a.rows * w.rows()));
   const activation_tables tables(w, a);
   const simd::lut_weight_view v = w.view();
-  const detail::lut_gemv_fn fn = detail::choose_lut_kernel(kernel, w.view());
+  const detail::gemm_fn fn = detail::choose_kernel(kernel, v).fn;
+  std::vector<simd::lut_row_view> rows(a.rows);
+  for (std::size_t n = 0; n < a.rows; ++n) rows[n] = tables.row(n);
   const std::size_t pass = detail::tiles_per_pass(w);
   parallel p = par;
   p.min_per_thread =
@@ -293,8 +298,7 @@ inline void matmul(const packed_weights& w, const int8_activations& a, span<floa
     const simd::ieee_denormals env;  // float_env.hpp
     for (std::size_t b0 = t0; b0 < t1; b0 += pass) {
       const std::size_t b1 = std::min(t1, b0 + pass);
-      for (std::size_t n = 0; n < a.rows; ++n)
-        fn(v, tables.row(n), b0, b1, y.data() + n * w.rows());
+      fn(v, rows.data(), rows.size(), b0, b1, y.data(), w.rows());
     }
   });
 }

@@ -225,6 +225,22 @@ LOWP_TARGET_AVX512_VNNI void dot_gemv(const lut_weight_view& w, const lut_row_vi
   for (; t < t1; ++t) dot_tiles<L, 1>(w, x, t, y);
 }
 
+/// Outputs of tiles [t0, t1) for `count` activation rows (y[n * ldy + m]), table lookups.
+template <unsigned Bits>
+LOWP_TARGET_AVX512_VNNI void lut_gemm(const lut_weight_view& w, const lut_row_view* x,
+                                      std::size_t count, std::size_t t0, std::size_t t1, float* y,
+                                      std::size_t ldy) {
+  for (std::size_t n = 0; n < count; ++n) lut_gemv<Bits>(w, x[n], t0, t1, y + n * ldy);
+}
+
+/// Outputs of tiles [t0, t1) for `count` activation rows (y[n * ldy + m]), dot products.
+template <simd::packed_layout L>
+LOWP_TARGET_AVX512_VNNI void dot_gemm(const lut_weight_view& w, const lut_row_view* x,
+                                      std::size_t count, std::size_t t0, std::size_t t1, float* y,
+                                      std::size_t ldy) {
+  for (std::size_t n = 0; n < count; ++n) dot_gemv<L>(w, x[n], t0, t1, y + n * ldy);
+}
+
 }  // namespace avx512
 }  // namespace simd
 }  // namespace lowp

@@ -76,6 +76,12 @@ inline void lut_gemv(const lut_weight_view& w, const lut_row_view& x, std::size_
   }
 }
 
+/// Outputs of tiles [t0, t1) for `count` activation rows: y[n * ldy + m].
+inline void lut_gemm(const lut_weight_view& w, const lut_row_view* x, std::size_t count,
+                     std::size_t t0, std::size_t t1, float* y, std::size_t ldy) {
+  for (std::size_t n = 0; n < count; ++n) lut_gemv(w, x[n], t0, t1, y + n * ldy);
+}
+
 }  // namespace scalar
 }  // namespace simd
 }  // namespace lowp
