@@ -151,14 +151,15 @@ LOWP_TARGET_AVX512_VNNI void lut_gemv(const lut_weight_view& w, const lut_row_vi
   for (; t < t1; ++t) lut_tiles<Bits, 1>(w, x, t, y);
 }
 
-/// R tiles from tile t for one activation row with the int8 dot-product kernel: levels
+/// R tiles from tile t for BN activation rows with the int8 dot-product kernel: levels
 /// masked in place out of crumbs (scaled by 4^e) or nibbles (by 16^e), one `vpdpbusd` per 16
 /// rows x 4 columns into an accumulator per scale, the scales shifted out (exactly) at the
-/// end of each group.
-template <simd::packed_layout L, std::size_t R>
+/// end of each group. Each masked weight vector serves all BN rows.
+template <simd::packed_layout L, std::size_t R, std::size_t BN>
 LOWP_TARGET_AVX512_VNNI __attribute__((noinline)) void dot_tiles(const lut_weight_view& w,
-                                                                 const lut_row_view& x,
-                                                                 std::size_t t, float* y) {
+                                                                 const lut_row_view* x,
+                                                                 std::size_t t, float* y,
+                                                                 std::size_t ldy) {
   static_assert(L == simd::packed_layout::crumbs || L == simd::packed_layout::nibbles,
                 "dot layouts only");
   constexpr unsigned parts = L == simd::packed_layout::crumbs ? 4 : 2;  // fields per byte
@@ -166,63 +167,74 @@ LOWP_TARGET_AVX512_VNNI __attribute__((noinline)) void dot_tiles(const lut_weigh
   constexpr std::size_t vectors = L == simd::packed_layout::crumbs ? 2 : 4;
   const std::size_t tile_bytes = w.chunks * vectors * lut_unit_bytes;
   const std::uint8_t* planes = w.planes + t * tile_bytes;
-  __m512 facc[R];
+  __m512 facc[BN][R];
 #pragma GCC unroll 4
-  for (std::size_t r = 0; r < R; ++r) facc[r] = _mm512_setzero_ps();
+  for (std::size_t n = 0; n < BN; ++n)
+#pragma GCC unroll 4
+    for (std::size_t r = 0; r < R; ++r) facc[n][r] = _mm512_setzero_ps();
   for (std::size_t g = 0; g < w.groups; ++g) {
     const std::size_t c0 = g * w.chunks_per_group;
     const std::size_t c1 = std::min(w.chunks, c0 + w.chunks_per_group);
-    __m512i acc[R][parts];
+    __m512i acc[BN][R][parts];
 #pragma GCC unroll 4
-    for (std::size_t r = 0; r < R; ++r)
+    for (std::size_t n = 0; n < BN; ++n)
 #pragma GCC unroll 4
-      for (unsigned e = 0; e < parts; ++e) acc[r][e] = _mm512_setzero_si512();
+      for (std::size_t r = 0; r < R; ++r)
+#pragma GCC unroll 4
+        for (unsigned e = 0; e < parts; ++e) acc[n][r][e] = _mm512_setzero_si512();
     for (std::size_t c = c0; c < c1; ++c) {
-      const std::int8_t* xc = x.values + c * lut_chunk_cols;
       const std::uint8_t* pc = planes + c * vectors * lut_unit_bytes;
 #pragma GCC unroll 4
       for (std::size_t u = 0; u < vectors; ++u) {
         // Field e of vector u covers columns 32 / parts * e + 4 u + q (gemm_args.hpp).
-        __m512i xb[parts];
-#pragma GCC unroll 4
-        for (unsigned e = 0; e < parts; ++e) {
-          std::int32_t four;
-          std::memcpy(&four, xc + lut_chunk_cols / parts * e + 4 * u, 4);
-          xb[e] = _mm512_set1_epi32(four);
-        }
+        __m512i lv[R][parts];
 #pragma GCC unroll 4
         for (std::size_t r = 0; r < R; ++r) {
           const __m512i v = _mm512_loadu_si512(pc + r * tile_bytes + u * lut_unit_bytes);
 #pragma GCC unroll 4
+          for (unsigned e = 0; e < parts; ++e)
+            lv[r][e] = _mm512_and_si512(
+                v, _mm512_set1_epi8(static_cast<char>(((1u << field) - 1u) << (field * e))));
+        }
+#pragma GCC unroll 4
+        for (std::size_t n = 0; n < BN; ++n) {
+          const std::int8_t* xc = x[n].values + c * lut_chunk_cols + 4 * u;
+#pragma GCC unroll 4
           for (unsigned e = 0; e < parts; ++e) {
-            const __m512i mask =
-                _mm512_set1_epi8(static_cast<char>(((1u << field) - 1u) << (field * e)));
-            acc[r][e] = _mm512_dpbusd_epi32(acc[r][e], _mm512_and_si512(v, mask), xb[e]);
+            std::int32_t four;
+            std::memcpy(&four, xc + lut_chunk_cols / parts * e, 4);
+            const __m512i xb = _mm512_set1_epi32(four);
+#pragma GCC unroll 4
+            for (std::size_t r = 0; r < R; ++r)
+              acc[n][r][e] = _mm512_dpbusd_epi32(acc[n][r][e], lv[r][e], xb);
           }
         }
       }
     }
 #pragma GCC unroll 4
-    for (std::size_t r = 0; r < R; ++r) {
-      __m512i dot = acc[r][0];
+    for (std::size_t n = 0; n < BN; ++n)
 #pragma GCC unroll 4
-      for (unsigned e = 1; e < parts; ++e)
-        dot = _mm512_add_epi32(dot, _mm512_srai_epi32(acc[r][e], field * e));  // exact
-      facc[r] = end_group(w, x, t + r, g, dot, facc[r]);
-    }
+      for (std::size_t r = 0; r < R; ++r) {
+        __m512i dot = acc[n][r][0];
+#pragma GCC unroll 4
+        for (unsigned e = 1; e < parts; ++e)
+          dot = _mm512_add_epi32(dot, _mm512_srai_epi32(acc[n][r][e], field * e));  // exact
+        facc[n][r] = end_group(w, x[n], t + r, g, dot, facc[n][r]);
+      }
   }
 #pragma GCC unroll 4
-  for (std::size_t r = 0; r < R; ++r) store_tile(w, x, t + r, facc[r], y);
+  for (std::size_t n = 0; n < BN; ++n)
+#pragma GCC unroll 4
+    for (std::size_t r = 0; r < R; ++r) store_tile(w, x[n], t + r, facc[n][r], y + n * ldy);
 }
 
-/// Outputs of tiles [t0, t1) for one activation row with the int8 dot-product kernel.
-template <simd::packed_layout L>
-LOWP_TARGET_AVX512_VNNI void dot_gemv(const lut_weight_view& w, const lut_row_view& x,
-                                      std::size_t t0, std::size_t t1, float* y) {
-  constexpr std::size_t R = L == simd::packed_layout::crumbs ? 2 : 4;
+/// Tiles [t0, t1) for BN activation rows, R tiles at a time.
+template <simd::packed_layout L, std::size_t R, std::size_t BN>
+LOWP_TARGET_AVX512_VNNI void dot_rows(const lut_weight_view& w, const lut_row_view* x,
+                                      std::size_t t0, std::size_t t1, float* y, std::size_t ldy) {
   std::size_t t = t0;
-  for (; t + R <= t1; t += R) dot_tiles<L, R>(w, x, t, y);
-  for (; t < t1; ++t) dot_tiles<L, 1>(w, x, t, y);
+  for (; t + R <= t1; t += R) dot_tiles<L, R, BN>(w, x, t, y, ldy);
+  for (; t < t1; ++t) dot_tiles<L, 1, BN>(w, x, t, y, ldy);
 }
 
 /// Outputs of tiles [t0, t1) for `count` activation rows (y[n * ldy + m]), table lookups.
@@ -238,7 +250,12 @@ template <simd::packed_layout L>
 LOWP_TARGET_AVX512_VNNI void dot_gemm(const lut_weight_view& w, const lut_row_view* x,
                                       std::size_t count, std::size_t t0, std::size_t t1, float* y,
                                       std::size_t ldy) {
-  for (std::size_t n = 0; n < count; ++n) dot_gemv<L>(w, x[n], t0, t1, y + n * ldy);
+  // GEMV: four tiles per pass; GEMM: four activation rows share each weight vector.
+  constexpr std::size_t R = L == simd::packed_layout::crumbs ? 2 : 4;
+  constexpr std::size_t BN = 4, RN = L == simd::packed_layout::crumbs ? 1 : 2;
+  std::size_t n = 0;
+  for (; n + BN <= count; n += BN) dot_rows<L, RN, BN>(w, x + n, t0, t1, y + n * ldy, ldy);
+  for (; n < count; ++n) dot_rows<L, R, 1>(w, x + n, t0, t1, y + n * ldy, ldy);
 }
 
 }  // namespace avx512
