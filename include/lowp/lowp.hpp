@@ -21,6 +21,7 @@
 #include "lowp/format/float_format.hpp"
 #include "lowp/format/formats.hpp"
 #include "lowp/format/int_format.hpp"
+#include "lowp/gemm/block_weights.hpp"
 #include "lowp/gemm/lut.hpp"
 #include "lowp/types/hash.hpp"
 #include "lowp/types/intn.hpp"

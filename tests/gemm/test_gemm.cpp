@@ -21,6 +21,8 @@
 #define LOWP_TEST_MXCSR 1
 #endif
 
+#include "lowp/block/codec.hpp"
+#include "lowp/gemm/block_weights.hpp"
 #include "lowp/gemm/lut.hpp"
 #include "support/catch.hpp"
 #include "support/isas.hpp"
@@ -45,9 +47,12 @@ std::vector<float> oracle(const gemm::int_weights& w, const gemm::int8_activatio
       float acc = 0.0f;
       for (std::size_t g = 0; g < groups; ++g) {
         long long dot = 0;
-        for (std::size_t k = g * w.group; k < std::min(w.cols, (g + 1) * w.group); ++k)
+        for (std::size_t k = g * w.group; k < std::min(w.cols, (g + 1) * w.group); ++k) {
+          const unsigned byte = w.levels[m * w.cols + k];
+          const unsigned level = w.codebook.empty() ? byte : w.codebook.at(byte);
           dot += static_cast<long long>(a.values[n * a.cols + k]) *
-                 (static_cast<long long>(w.levels[m * w.cols + k]) - w.zeros[m * groups + g]);
+                 (static_cast<long long>(level) - w.zeros[m * groups + g]);
+        }
         REQUIRE(std::llabs(dot) < (1LL << 31));  // the contract's int32 bound
         acc = std::fma(static_cast<float>(dot), w.scales[m * groups + g], acc);
       }
@@ -110,6 +115,11 @@ void check_all_kernels(const gemm::int_weights& w, const gemm::int8_activations&
     for (gemm::weight_layout layout :
          {gemm::weight_layout::automatic, gemm::weight_layout::bit_planes,
           gemm::weight_layout::dot_bytes}) {
+      const bool planes_fit = w.codebook.empty() && (w.group % 32 == 0 || w.group >= w.cols);
+      if (layout == gemm::weight_layout::bit_planes && !planes_fit) {
+        CHECK_THROWS_AS(gemm::packed_weights(w, layout), std::invalid_argument);
+        continue;
+      }
       const gemm::packed_weights p(w, layout);
       for (gemm::gemm_kernel k : {gemm::gemm_kernel::automatic, gemm::gemm_kernel::scalar}) {
         std::vector<float> y(want.size(), -1.0f);
@@ -158,6 +168,68 @@ TEST_CASE("gemm: every kernel gives the contract's bits on random shapes", "[gem
                           " K=" + std::to_string(cols) + " N=" + std::to_string(n) +
                           " group=" + std::to_string(group));
   }
+}
+
+TEST_CASE("gemm: groups of 16 columns and codebooks", "[gemm]") {
+  std::mt19937 rng(616);
+  for (int trial = 0; trial < 24; ++trial) {
+    const unsigned bits = trial % 2 == 0 ? 5u : 1u + static_cast<unsigned>(rng() % 4);
+    const std::size_t rows = 1 + rng() % 70, cols = 17 + rng() % 200;
+    const std::size_t group = trial % 3 == 0 ? 32 : 16;
+    auto w = random_weights(rng, rows, cols, bits, group);
+    if (bits == 5) {  // 4-bit codes and a codebook of levels below 32
+      w.codebook.resize(16);
+      for (auto& l : w.codebook) l = static_cast<std::uint8_t>(rng() % 32);
+      for (auto& c : w.levels) c = static_cast<std::uint8_t>(c % 16);
+    }
+    const auto a = random_activations(rng, 1 + rng() % 6, cols);
+    check_all_kernels(w, a, oracle(w, a),
+                      "bits=" + std::to_string(bits) + " M=" + std::to_string(rows) +
+                          " K=" + std::to_string(cols) + " group=" + std::to_string(group));
+  }
+}
+
+namespace {
+/// Block-format weights: from_blocks keeps every value, and every kernel reproduces the
+/// contract on them.
+template <class Block>
+void check_block_weights(std::mt19937& rng, bool values_exact) {
+  const std::size_t rows = 45, cols = 6 * 32;
+  std::vector<float> wf(rows * cols);
+  std::normal_distribution<float> nd;
+  for (auto& v : wf) v = nd(rng) * 0.05f;
+  const auto q = lowp::blocks::quantize<Block>(lowp::span<const float>(wf));
+  std::vector<float> decoded(rows * cols);
+  lowp::blocks::dequantize(q, lowp::span<float>(decoded));
+  const auto w = gemm::from_blocks(q, rows, cols);
+  REQUIRE(w.group == Block::block_size);
+  std::size_t differ = 0;
+  for (std::size_t m = 0; m < rows; ++m)
+    for (std::size_t k = 0; k < cols; ++k)
+      if (bits_of(w.value(m, k)) != bits_of(decoded[m * cols + k]) &&
+          !(w.value(m, k) == 0.0f && decoded[m * cols + k] == 0.0f))  // -0 becomes +0
+        ++differ;
+  if (values_exact) CHECK(differ == 0);
+  const auto a = random_activations(rng, 3, cols);
+  check_all_kernels(w, a, oracle(w, a), "block weights");
+}
+}  // namespace
+
+TEST_CASE("gemm: MXFP4, NVFP4 and q4_0 weights", "[gemm]") {
+  std::mt19937 rng(404);
+  check_block_weights<lowp::blocks::mxfp4>(rng, true);
+  check_block_weights<lowp::blocks::nvfp4_single>(rng, true);
+  check_block_weights<lowp::blocks::nvfp4>(rng, false);  // S_b = fp32(ue4m3 * tensor scale)
+  check_block_weights<lowp::blocks::q4_0>(rng, true);
+  // The MXFP4 grid: codes keep E2M1's sign-magnitude order, levels 2 v + 12.
+  const std::vector<float> one_block(32, 1.0f);
+  const auto q = lowp::blocks::quantize<lowp::blocks::mxfp4>(lowp::span<const float>(one_block));
+  const auto w = gemm::from_blocks(q, 1, 32);
+  CHECK(w.level_bits == 5);
+  CHECK(w.zeros[0] == 12);
+  CHECK(w.codebook ==
+        std::vector<std::uint8_t>{12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0});
+  CHECK(w.value(0, 0) == 1.0f);
 }
 
 TEST_CASE("gemm: extreme levels and activations over one long group", "[gemm]") {

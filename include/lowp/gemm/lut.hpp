@@ -9,6 +9,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -22,10 +23,12 @@
 #include "lowp/gemm/activations.hpp"
 #include "lowp/gemm/reference.hpp"
 #include "lowp/gemm/weights.hpp"
+#include "lowp/simd/avx2/gemm_kernels.hpp"
 #include "lowp/simd/avx512/gemm_kernels.hpp"
 #include "lowp/simd/detect.hpp"
 #include "lowp/simd/float_env.hpp"
 #include "lowp/simd/gemm_args.hpp"
+#include "lowp/simd/neon/gemm_kernels.hpp"
 #include "lowp/simd/scalar/gemm_kernels.hpp"
 
 namespace lowp {
@@ -71,13 +74,23 @@ class packed_weights {
   /// group the layout cannot hold.
   explicit packed_weights(const int_weights& w, weight_layout layout = weight_layout::automatic) {
     validate(w);
-    if (w.level_bits > simd::lut_max_bits)
+    const bool coded = !w.codebook.empty();
+    if (!coded && w.level_bits > simd::lut_max_bits)
       throw std::invalid_argument("lowp::gemm::packed_weights: levels of " +
                                   std::to_string(w.level_bits) +
-                                  " bits; the LUT kernels take 1 to 4");
-    if (w.group < w.cols && w.group % simd::lut_chunk_cols != 0)
+                                  " bits; the kernels take 1 to 4 (or 4-bit codes and a codebook)");
+    if (coded && layout == weight_layout::bit_planes)
+      throw std::invalid_argument(
+          "lowp::gemm::packed_weights: weights with a codebook pack as coded nibbles only");
+    const bool half = w.group == simd::lut_chunk_cols / 2 && w.cols > w.group;
+    if (w.group < w.cols && w.group % simd::lut_chunk_cols != 0 && !half)
       throw std::invalid_argument("lowp::gemm::packed_weights: group " + std::to_string(w.group) +
-                                  " is neither a multiple of 32 nor the whole row");
+                                  " is neither 16, a multiple of 32 nor the whole row");
+    // Table lookups sum both halves of a chunk at once: groups of 16 need the dot layouts.
+    if (half && layout == weight_layout::bit_planes)
+      throw std::invalid_argument(
+          "lowp::gemm::packed_weights: groups of 16 columns need the dot_bytes layout");
+    if (half && layout == weight_layout::automatic) layout = weight_layout::dot_bytes;
     rows_ = w.rows;
     cols_ = w.cols;
     group_ = w.group;
@@ -85,12 +98,18 @@ class packed_weights {
     tiles_ = (rows_ + simd::lut_tile_rows - 1) / simd::lut_tile_rows;
     chunks_ = (cols_ + simd::lut_chunk_cols - 1) / simd::lut_chunk_cols;
     groups_ = w.groups();
-    chunks_per_group_ = w.group >= w.cols ? chunks_ : w.group / simd::lut_chunk_cols;
+    half_groups_ = half;
+    chunks_per_group_ = w.group >= w.cols ? chunks_ : half ? 1 : w.group / simd::lut_chunk_cols;
     layout_ =
-        layout == weight_layout::bit_planes || (layout == weight_layout::automatic && bits_ == 1)
+        coded ? simd::packed_layout::coded_nibbles
+        : layout == weight_layout::bit_planes || (layout == weight_layout::automatic && bits_ == 1)
             ? simd::packed_layout::bit_planes
         : bits_ <= 2 ? simd::packed_layout::crumbs
                      : simd::packed_layout::nibbles;
+    if (coded) std::copy(w.codebook.begin(), w.codebook.end(), codebook_.begin());
+    zero_ = w.zeros[0];
+    uniform_zero_ = std::all_of(w.zeros.begin(), w.zeros.end(),
+                                [&](std::uint8_t z) { return z == w.zeros[0]; });
     planes_ = detail::allocate_aligned(tiles_ * chunks_ * simd::packed_chunk_bytes(layout_, bits_));
     scales_.assign(tiles_ * groups_ * simd::lut_tile_rows, 0.0f);
     zeros_.assign(tiles_ * groups_ * simd::lut_tile_rows, 0);
@@ -133,16 +152,24 @@ class packed_weights {
     v.chunks = chunks_;
     v.groups = groups_;
     v.chunks_per_group = chunks_per_group_;
+    v.half_groups = half_groups_;
+    v.uniform_zero = uniform_zero_;
+    v.zero = zero_;
     v.bits = bits_;
     v.layout = layout_;
+    v.codebook = layout_ == simd::packed_layout::coded_nibbles ? codebook_.data() : nullptr;
     return v;
   }
 
  private:
   std::size_t rows_ = 0, cols_ = 0, group_ = 0, tiles_ = 0, chunks_ = 0, groups_ = 0;
   std::size_t chunks_per_group_ = 0;
+  bool half_groups_ = false;
+  bool uniform_zero_ = false;
+  std::int32_t zero_ = 0;
   unsigned bits_ = 0;
   simd::packed_layout layout_ = simd::packed_layout::bit_planes;
+  std::array<std::uint8_t, 16> codebook_{};
   detail::aligned_bytes planes_;
   std::vector<float> scales_;
   std::vector<std::int32_t> zeros_;
@@ -190,8 +217,9 @@ class activation_tables {
       if (lookups_)
         detail::build_tables(x, a.cols, tables_.get() + n * chunks_ * simd::lut_table_bytes);
       for (std::size_t g = 0; g < groups_; ++g) {
-        const std::size_t k0 = g * v.chunks_per_group * simd::lut_chunk_cols;
-        const std::size_t k1 = std::min(a.cols, k0 + v.chunks_per_group * simd::lut_chunk_cols);
+        const std::size_t span_cols = simd::group_columns(v);
+        const std::size_t k0 = g * span_cols;
+        const std::size_t k1 = std::min(a.cols, k0 + span_cols);
         std::int32_t sum = 0;
         for (std::size_t k = k0; k < k1; ++k) sum += x[k];
         sums_[n * groups_ + g] = sum;
@@ -245,6 +273,8 @@ inline kernel_choice choose_kernel(gemm_kernel k, const simd::lut_weight_view& v
           return {&simd::avx512::dot_gemm<packed_layout::crumbs>, "avx512-dot"};
         case packed_layout::nibbles:
           return {&simd::avx512::dot_gemm<packed_layout::nibbles>, "avx512-dot"};
+        case packed_layout::coded_nibbles:
+          return {&simd::avx512::dot_gemm<packed_layout::coded_nibbles>, "avx512-dot"};
         case packed_layout::bit_planes:
           if (v.bits == 1) return {&simd::avx512::lut_gemm<1>, "avx512-lut"};
           if (v.bits == 2) return {&simd::avx512::lut_gemm<2>, "avx512-lut"};
@@ -254,7 +284,31 @@ inline kernel_choice choose_kernel(gemm_kernel k, const simd::lut_weight_view& v
       }
     }
 #endif
-    // (other ISAs' rows go here)
+    // (other ISAs' rows go here; their kernels take neither groups of 16 nor codebooks yet)
+    if (v.half_groups || v.layout == packed_layout::coded_nibbles)
+      return {&simd::scalar::lut_gemm, "scalar"};
+#if LOWP_HAVE_AVX2
+    if (simd::active_isa() == simd::isa::avx2) {
+      if (v.layout == packed_layout::crumbs)
+        return {&simd::avx2::dot_gemm<packed_layout::crumbs>, "avx2-dot"};
+      if (v.layout == packed_layout::nibbles)
+        return {&simd::avx2::dot_gemm<packed_layout::nibbles>, "avx2-dot"};
+    }
+#endif
+#if LOWP_HAVE_NEON
+    if (simd::active_isa() == simd::isa::neon) {
+      if (v.layout == packed_layout::crumbs)
+        return {&simd::neon::dot_gemm<packed_layout::crumbs>, "neon-dot"};
+      if (v.layout == packed_layout::nibbles)
+        return {&simd::neon::dot_gemm<packed_layout::nibbles>, "neon-dot"};
+      if (v.layout == packed_layout::bit_planes) {
+        if (v.bits == 1) return {&simd::neon::lut_gemm<1>, "neon-lut"};
+        if (v.bits == 2) return {&simd::neon::lut_gemm<2>, "neon-lut"};
+        if (v.bits == 3) return {&simd::neon::lut_gemm<3>, "neon-lut"};
+        if (v.bits == 4) return {&simd::neon::lut_gemm<4>, "neon-lut"};
+      }
+    }
+#endif
   }
   (void)v;
   return {&simd::scalar::lut_gemm, "scalar"};

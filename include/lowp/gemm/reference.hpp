@@ -4,7 +4,7 @@
 ///
 /// Contract, int8 activations (docs/gemm.md, "Accumulation contract"). For activation row n
 /// and weight row m, with groups g of `group` columns in ascending order:
-///   1. I_g = sum_{k in g} a[n][k] * (level[m][k] - zero[m][g]), exact in int32;
+///   1. I_g = sum_{k in g} a[n][k] * (level(m, k) - zero[m][g]), exact in int32;
 ///   2. acc = +0.0f; for each g: acc = fma(float(I_g), scale[m][g], acc) (one rounding each;
 ///      float(I_g) is exact while |I_g| < 2^24, always so for groups up to 8192 columns);
 ///   3. y[n][m] = acc * d[n] (one rounding); a NaN result is stored as 0x7FC00000.
@@ -43,13 +43,13 @@ inline float reference_output(const int_weights& w, const int8_activations& a, s
                               std::size_t m) {
   const std::size_t groups = w.groups();
   const std::int8_t* x = a.values.data() + n * a.cols;
-  const std::uint8_t* l = w.levels.data() + m * w.cols;
   float acc = 0.0f;
   for (std::size_t g = 0; g < groups; ++g) {
     const std::size_t k0 = g * w.group, k1 = std::min(w.cols, k0 + w.group);
     const std::int32_t z = w.zeros[m * groups + g];
     std::int32_t sum = 0;
-    for (std::size_t k = k0; k < k1; ++k) sum += std::int32_t{x[k]} * (std::int32_t{l[k]} - z);
+    for (std::size_t k = k0; k < k1; ++k)
+      sum += std::int32_t{x[k]} * (static_cast<std::int32_t>(w.level(m, k)) - z);
     acc = std::fma(static_cast<float>(sum), w.scales[m * groups + g], acc);
   }
   const float y = acc * a.scales[n];

@@ -25,21 +25,30 @@ inline constexpr unsigned max_level_bits = 8;
 inline constexpr std::size_t max_group = std::size_t{1} << 20;
 
 /// A weight matrix of `rows` x `cols` on an integer grid, row-major, unpacked (one byte per
-/// level). Value: (levels[m*cols + k] - zeros[m*groups + k/group]) * scales[m*groups + k/group].
+/// level). Value: (level(m, k) - zeros[m*groups + k/group]) * scales[m*groups + k/group], where
+/// level(m, k) is levels[m*cols + k], or, with a codebook, codebook[levels[m*cols + k]] (the
+/// bytes are then 4-bit codes: FP4 E2M1 weights keep their codes).
 struct int_weights {
-  std::size_t rows = 0;              ///< M: output rows
-  std::size_t cols = 0;              ///< K: the reduction length
-  unsigned level_bits = 0;           ///< b: every level and zero point is below 2^b
-  std::size_t group = 0;             ///< columns per scale group (the last group may be shorter)
-  std::vector<std::uint8_t> levels;  ///< rows * cols levels, each < 2^level_bits
-  std::vector<std::uint8_t> zeros;   ///< rows * groups() zero points, each < 2^level_bits
-  std::vector<float> scales;         ///< rows * groups() scales, used as given
+  std::size_t rows = 0;                ///< M: output rows
+  std::size_t cols = 0;                ///< K: the reduction length
+  unsigned level_bits = 0;             ///< b: every level and zero point is below 2^b
+  std::size_t group = 0;               ///< columns per scale group (the last group may be shorter)
+  std::vector<std::uint8_t> levels;    ///< rows * cols levels, each < 2^level_bits
+  std::vector<std::uint8_t> zeros;     ///< rows * groups() zero points, each < 2^level_bits
+  std::vector<float> scales;           ///< rows * groups() scales, used as given
+  std::vector<std::uint8_t> codebook;  ///< empty, or the 16 levels of 4-bit codes
+
+  /// The level of row m, column k (through the codebook when there is one).
+  unsigned level(std::size_t m, std::size_t k) const noexcept {
+    const unsigned b = levels[m * cols + k];
+    return codebook.empty() ? b : codebook[b];
+  }
 
   /// Scale groups per row: ceil(cols / group).
   std::size_t groups() const noexcept { return group == 0 ? 0 : (cols + group - 1) / group; }
   /// The integer weight level[m][k] - zero[m][k / group].
   int centered(std::size_t m, std::size_t k) const noexcept {
-    return int{levels[m * cols + k]} - int{zeros[m * groups() + k / group]};
+    return static_cast<int>(level(m, k)) - int{zeros[m * groups() + k / group]};
   }
   /// The weight's value in float32: centered(m, k) * scale (one rounding).
   float value(std::size_t m, std::size_t k) const noexcept {
@@ -62,8 +71,14 @@ inline void validate(const int_weights& w) {
   if (w.zeros.size() != g || w.scales.size() != g)
     fail("zeros and scales need rows * ceil(cols / group) = " + std::to_string(g) + " entries");
   const unsigned limit = 1u << w.level_bits;
+  if (!w.codebook.empty() && w.codebook.size() != 16)
+    fail("a codebook holds the levels of the 16 4-bit codes");
+  for (std::uint8_t l : w.codebook)
+    if (l >= limit) fail("a codebook level is not below 2^level_bits");
+  const unsigned code_limit = w.codebook.empty() ? limit : 16u;
   for (std::uint8_t l : w.levels)
-    if (l >= limit) fail("a level is not below 2^level_bits");
+    if (l >= code_limit)
+      fail(w.codebook.empty() ? "a level is not below 2^level_bits" : "a code is not below 16");
   for (std::uint8_t z : w.zeros)
     if (z >= limit) fail("a zero point is not below 2^level_bits");
 }

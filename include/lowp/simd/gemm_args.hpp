@@ -49,13 +49,16 @@ enum class packed_layout : std::uint8_t {
   /// vectors u; byte 4 r + q of vector u holds row r's levels of columns 32 c + 4 u + q (low
   /// nibble) and 32 c + 16 + 4 u + q (high nibble).
   nibbles,
+  /// 4-bit codes stored like `nibbles`, turned into levels by a 16-entry codebook (FP4 E2M1
+  /// weights: level 2 v + 12).
+  coded_nibbles,
 };
 
 /// Bytes of one (tile, chunk) of packed weights.
 constexpr std::size_t packed_chunk_bytes(packed_layout l, unsigned bits) noexcept {
   return l == packed_layout::bit_planes ? bits * lut_unit_bytes
          : l == packed_layout::crumbs   ? 2 * lut_unit_bytes
-                                        : 4 * lut_unit_bytes;
+                                        : 4 * lut_unit_bytes;  // nibbles, coded_nibbles
 }
 
 /// Where the level of row m, column k lives in packed weights: the byte (from the start of
@@ -86,6 +89,7 @@ constexpr level_slot locate_level(packed_layout l, unsigned bits, std::size_t ch
       s.width = 2;
       break;
     case packed_layout::nibbles:
+    case packed_layout::coded_nibbles:
       s.byte = base + lut_unit_bytes * ((kk % 16) / 4) + 4 * r + kk % 4;
       s.shift = kk >= 16 ? 4u : 0u;
       s.width = 4;
@@ -96,15 +100,23 @@ constexpr level_slot locate_level(packed_layout l, unsigned bits, std::size_t ch
 
 /// A pre-packed weight matrix as the kernels see it.
 struct lut_weight_view {
-  const std::uint8_t* planes = nullptr;              ///< tiles * chunks * packed_chunk_bytes
-  const float* scales = nullptr;                     ///< tiles * groups * 16
-  const std::int32_t* zeros = nullptr;               ///< tiles * groups * 16
-  std::size_t rows = 0;                              ///< M (the last tile may be partial)
-  std::size_t chunks = 0;                            ///< ceil(K / 32)
-  std::size_t groups = 0;                            ///< scale groups per row
-  std::size_t chunks_per_group = 0;                  ///< the last group may have fewer
+  const std::uint8_t* planes = nullptr;  ///< tiles * chunks * packed_chunk_bytes
+  const float* scales = nullptr;         ///< tiles * groups * 16
+  const std::int32_t* zeros = nullptr;   ///< tiles * groups * 16
+  std::size_t rows = 0;                  ///< M (the last tile may be partial)
+  std::size_t chunks = 0;                ///< ceil(K / 32)
+  std::size_t groups = 0;                ///< scale groups per row
+  std::size_t chunks_per_group = 0;      ///< the last group may have fewer
+  /// Groups of 16 columns (NVFP4): two groups per chunk, the low then the high half of
+  /// every chunk (dot layouts only; chunks_per_group is then 1).
+  bool half_groups = false;
+  /// True when every zero point equals `zero` (block formats, symmetric rules): the kernels
+  /// then subtract one product zero * sum(a) per group.
+  bool uniform_zero = false;
+  std::int32_t zero = 0;                             ///< the zero point when uniform_zero
   unsigned bits = 0;                                 ///< level bits, 1..lut_max_bits
   packed_layout layout = packed_layout::bit_planes;  ///< how the levels are stored
+  const std::uint8_t* codebook = nullptr;            ///< coded_nibbles: the levels of the 16 codes
 };
 
 /// One activation row as the LUT kernels see it.
@@ -115,6 +127,11 @@ struct lut_row_view {
   std::size_t cols = 0;                  ///< K
   float scale = 0.0f;                    ///< d, the row's scale
 };
+
+/// Columns per scale group of packed weights (the last group may be cut short by K).
+constexpr std::size_t group_columns(const lut_weight_view& w) noexcept {
+  return w.half_groups ? lut_chunk_cols / 2 : w.chunks_per_group * lut_chunk_cols;
+}
 
 }  // namespace simd
 }  // namespace lowp

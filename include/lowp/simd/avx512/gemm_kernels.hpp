@@ -70,9 +70,14 @@ LOWP_TARGET_AVX512_VNNI inline __attribute__((always_inline)) __m512 end_group(
     const lut_weight_view& w, const lut_row_view& x, std::size_t t, std::size_t g, __m512i dot,
     __m512 acc) {
   const std::size_t at = (t * w.groups + g) * lut_tile_rows;
-  const __m512i zero = _mm512_loadu_si512(w.zeros + at);
   const __m512 scale = _mm512_loadu_ps(w.scales + at);
-  const __m512i sum = _mm512_sub_epi32(dot, _mm512_mullo_epi32(zero, _mm512_set1_epi32(x.sums[g])));
+  // zero * sum(a) modulo 2^32, like vpmulld: the difference is exact (the contract's bound).
+  const __m512i offset =
+      w.uniform_zero
+          ? _mm512_set1_epi32(static_cast<std::int32_t>(static_cast<std::uint32_t>(w.zero) *
+                                                        static_cast<std::uint32_t>(x.sums[g])))
+          : _mm512_mullo_epi32(_mm512_loadu_si512(w.zeros + at), _mm512_set1_epi32(x.sums[g]));
+  const __m512i sum = _mm512_sub_epi32(dot, offset);
   return _mm512_fmadd_ps(_mm512_cvtepi32_ps(sum), scale, acc);
 }
 
@@ -160,19 +165,29 @@ LOWP_TARGET_AVX512_VNNI __attribute__((noinline)) void dot_tiles(const lut_weigh
                                                                  const lut_row_view* x,
                                                                  std::size_t t, float* y,
                                                                  std::size_t ldy) {
-  static_assert(L == simd::packed_layout::crumbs || L == simd::packed_layout::nibbles,
+  static_assert(L == simd::packed_layout::crumbs || L == simd::packed_layout::nibbles ||
+                    L == simd::packed_layout::coded_nibbles,
                 "dot layouts only");
+  constexpr bool coded = L == simd::packed_layout::coded_nibbles;
   constexpr unsigned parts = L == simd::packed_layout::crumbs ? 4 : 2;  // fields per byte
   constexpr unsigned field = 8 / parts;                                 // bits per field
   constexpr std::size_t vectors = L == simd::packed_layout::crumbs ? 2 : 4;
   const std::size_t tile_bytes = w.chunks * vectors * lut_unit_bytes;
   const std::uint8_t* planes = w.planes + t * tile_bytes;
+  __m512i book = _mm512_setzero_si512();  // coded: code -> level in every 16-byte lane
+  if constexpr (coded) {
+    std::int32_t b[4];
+    std::memcpy(b, w.codebook, 16);
+    book = _mm512_set4_epi32(b[3], b[2], b[1], b[0]);
+  }
   __m512 facc[BN][R];
 #pragma GCC unroll 4
   for (std::size_t n = 0; n < BN; ++n)
 #pragma GCC unroll 4
     for (std::size_t r = 0; r < R; ++r) facc[n][r] = _mm512_setzero_ps();
-  for (std::size_t g = 0; g < w.groups; ++g) {
+  // A flush unit: one scale group, or with groups of 16 columns one chunk (two groups).
+  const std::size_t units = w.half_groups ? w.chunks : w.groups;
+  for (std::size_t g = 0; g < units; ++g) {
     const std::size_t c0 = g * w.chunks_per_group;
     const std::size_t c1 = std::min(w.chunks, c0 + w.chunks_per_group);
     __m512i acc[BN][R][parts];
@@ -191,10 +206,16 @@ LOWP_TARGET_AVX512_VNNI __attribute__((noinline)) void dot_tiles(const lut_weigh
 #pragma GCC unroll 4
         for (std::size_t r = 0; r < R; ++r) {
           const __m512i v = _mm512_loadu_si512(pc + r * tile_bytes + u * lut_unit_bytes);
+          if constexpr (coded) {
+            const __m512i nibble = _mm512_set1_epi8(0x0F);
+            lv[r][0] = _mm512_shuffle_epi8(book, _mm512_and_si512(v, nibble));
+            lv[r][1] = _mm512_shuffle_epi8(book, _mm512_and_si512(_mm512_srli_epi16(v, 4), nibble));
+          } else {
 #pragma GCC unroll 4
-          for (unsigned e = 0; e < parts; ++e)
-            lv[r][e] = _mm512_and_si512(
-                v, _mm512_set1_epi8(static_cast<char>(((1u << field) - 1u) << (field * e))));
+            for (unsigned e = 0; e < parts; ++e)
+              lv[r][e] = _mm512_and_si512(
+                  v, _mm512_set1_epi8(static_cast<char>(((1u << field) - 1u) << (field * e))));
+          }
         }
 #pragma GCC unroll 4
         for (std::size_t n = 0; n < BN; ++n) {
@@ -211,15 +232,28 @@ LOWP_TARGET_AVX512_VNNI __attribute__((noinline)) void dot_tiles(const lut_weigh
         }
       }
     }
+    // Fields e < parts / 2 hold the chunk's low 16 columns, the others the high 16.
 #pragma GCC unroll 4
     for (std::size_t n = 0; n < BN; ++n)
 #pragma GCC unroll 4
       for (std::size_t r = 0; r < R; ++r) {
-        __m512i dot = acc[n][r][0];
+        __m512i low = acc[n][r][0], high = _mm512_setzero_si512();
 #pragma GCC unroll 4
-        for (unsigned e = 1; e < parts; ++e)
-          dot = _mm512_add_epi32(dot, _mm512_srai_epi32(acc[n][r][e], field * e));  // exact
-        facc[n][r] = end_group(w, x[n], t + r, g, dot, facc[n][r]);
+        for (unsigned e = 1; e < parts; ++e) {
+          const __m512i part =
+              coded ? acc[n][r][e] : _mm512_srai_epi32(acc[n][r][e], field * e);  // exact
+          if (e < parts / 2)
+            low = _mm512_add_epi32(low, part);
+          else
+            high = _mm512_add_epi32(high, part);
+        }
+        if (!w.half_groups) {
+          facc[n][r] = end_group(w, x[n], t + r, g, _mm512_add_epi32(low, high), facc[n][r]);
+        } else {
+          facc[n][r] = end_group(w, x[n], t + r, 2 * g, low, facc[n][r]);
+          if (2 * g + 1 < w.groups)
+            facc[n][r] = end_group(w, x[n], t + r, 2 * g + 1, high, facc[n][r]);
+        }
       }
   }
 #pragma GCC unroll 4

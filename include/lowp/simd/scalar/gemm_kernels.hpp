@@ -20,8 +20,11 @@ namespace scalar {
 /// The level of row m, column k, read back from packed weights (gemm_args.hpp layouts).
 inline unsigned lut_level(const lut_weight_view& w, std::size_t m, std::size_t k) noexcept {
   const level_slot s = locate_level(w.layout, w.bits, w.chunks, m, k);
-  if (s.width != 1)
-    return (static_cast<unsigned>(w.planes[s.byte]) >> s.shift) & ((1u << s.width) - 1u);
+  if (s.width != 1) {
+    const unsigned field =
+        (static_cast<unsigned>(w.planes[s.byte]) >> s.shift) & ((1u << s.width) - 1u);
+    return w.layout == packed_layout::coded_nibbles ? w.codebook[field] : field;
+  }
   unsigned level = 0;
   for (unsigned i = 0; i < w.bits; ++i)
     level |= ((static_cast<unsigned>(w.planes[s.byte + i * lut_unit_bytes]) >> s.shift) & 1u) << i;
@@ -62,8 +65,8 @@ inline void lut_gemv(const lut_weight_view& w, const lut_row_view& x, std::size_
     const std::size_t t = m / lut_tile_rows, r = m % lut_tile_rows;
     float acc = 0.0f;
     for (std::size_t g = 0; g < w.groups; ++g) {
-      const std::size_t k0 = g * w.chunks_per_group * lut_chunk_cols;
-      const std::size_t k1 = std::min(x.cols, k0 + w.chunks_per_group * lut_chunk_cols);
+      const std::size_t k0 = g * group_columns(w);
+      const std::size_t k1 = std::min(x.cols, k0 + group_columns(w));
       const std::size_t at = (t * w.groups + g) * lut_tile_rows + r;
       const std::int32_t z = w.zeros[at];
       std::int32_t sum = 0;
