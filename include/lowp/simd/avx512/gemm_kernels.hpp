@@ -93,33 +93,34 @@ LOWP_TARGET_AVX512_VNNI inline __attribute__((always_inline)) void store_tile(
   _mm512_mask_storeu_ps(y + m0, static_cast<__mmask16>((1u << valid) - 1u), out);
 }
 
-/// R tiles from tile t for one activation row: y[m] for their rows (masked at the last row).
-template <unsigned Bits, std::size_t R>
+/// R tiles from tile t for BN activation rows (y[n * ldy + m], masked at the last row). The
+/// table indices of each weight vector serve all BN rows.
+template <unsigned Bits, std::size_t R, std::size_t BN>
 LOWP_TARGET_AVX512_VNNI __attribute__((noinline)) void lut_tiles(const lut_weight_view& w,
-                                                                 const lut_row_view& x,
-                                                                 std::size_t t, float* y) {
+                                                                 const lut_row_view* x,
+                                                                 std::size_t t, float* y,
+                                                                 std::size_t ldy) {
   static_assert(Bits >= 1 && Bits <= lut_max_bits, "LUT kernel: 1 to 4 planes");
   const __m512i low_nibble = _mm512_set1_epi8(0x0F);
   const __m512i group_of_byte = _mm512_set1_epi32(0x30201000);  // byte p: 16 * (p % 4)
   const std::size_t unit_stride = Bits * lut_unit_bytes;
   const std::size_t tile_bytes = w.chunks * unit_stride;
   const std::uint8_t* planes = w.planes + t * tile_bytes;
-  __m512 facc[R];
+  __m512 facc[BN][R];
 #pragma GCC unroll 4
-  for (std::size_t r = 0; r < R; ++r) facc[r] = _mm512_setzero_ps();
+  for (std::size_t n = 0; n < BN; ++n)
+#pragma GCC unroll 4
+    for (std::size_t r = 0; r < R; ++r) facc[n][r] = _mm512_setzero_ps();
 
   for (std::size_t g = 0; g < w.groups; ++g) {
     const std::size_t c0 = g * w.chunks_per_group;
     const std::size_t c1 = std::min(w.chunks, c0 + w.chunks_per_group);
-    __m512i iacc[R];
+    __m512i iacc[BN][R];
 #pragma GCC unroll 4
-    for (std::size_t r = 0; r < R; ++r) iacc[r] = _mm512_setzero_si512();
+    for (std::size_t n = 0; n < BN; ++n)
+#pragma GCC unroll 4
+      for (std::size_t r = 0; r < R; ++r) iacc[n][r] = _mm512_setzero_si512();
     for (std::size_t c = c0; c < c1; ++c) {
-      const std::uint8_t* tb = x.tables + c * lut_table_bytes;
-      const __m512i low_a = _mm512_loadu_si512(tb);
-      const __m512i low_b = _mm512_loadu_si512(tb + 64);
-      const __m512i high_a = _mm512_loadu_si512(tb + 128);
-      const __m512i high_b = _mm512_loadu_si512(tb + 192);
 #pragma GCC unroll 4
       for (std::size_t r = 0; r < R; ++r) {
         const std::uint8_t* u = planes + r * tile_bytes + c * unit_stride;
@@ -130,30 +131,42 @@ LOWP_TARGET_AVX512_VNNI __attribute__((noinline)) void lut_tiles(const lut_weigh
           const __m512i ia = _mm512_ternarylogic_epi32(v, low_nibble, group_of_byte, 0xEA);
           const __m512i ib =
               _mm512_ternarylogic_epi32(_mm512_srli_epi16(v, 4), low_nibble, group_of_byte, 0xEA);
-          const __m512i lows = _mm512_add_epi8(_mm512_permutexvar_epi8(ia, low_a),
-                                               _mm512_permutexvar_epi8(ib, low_b));
-          const __m512i highs = _mm512_add_epi8(_mm512_permutexvar_epi8(ia, high_a),
-                                                _mm512_permutexvar_epi8(ib, high_b));
-          iacc[r] = _mm512_dpbusd_epi32(iacc[r], lows, _mm512_set1_epi8(static_cast<char>(1 << i)));
-          iacc[r] =
-              _mm512_dpbusd_epi32(iacc[r], _mm512_set1_epi8(static_cast<char>(16 << i)), highs);
+#pragma GCC unroll 4
+          for (std::size_t n = 0; n < BN; ++n) {
+            const std::uint8_t* tb = x[n].tables + c * lut_table_bytes;
+            const __m512i lows =
+                _mm512_add_epi8(_mm512_permutexvar_epi8(ia, _mm512_loadu_si512(tb)),
+                                _mm512_permutexvar_epi8(ib, _mm512_loadu_si512(tb + 64)));
+            const __m512i highs =
+                _mm512_add_epi8(_mm512_permutexvar_epi8(ia, _mm512_loadu_si512(tb + 128)),
+                                _mm512_permutexvar_epi8(ib, _mm512_loadu_si512(tb + 192)));
+            iacc[n][r] =
+                _mm512_dpbusd_epi32(iacc[n][r], lows, _mm512_set1_epi8(static_cast<char>(1 << i)));
+            iacc[n][r] = _mm512_dpbusd_epi32(iacc[n][r],
+                                             _mm512_set1_epi8(static_cast<char>(16 << i)), highs);
+          }
         }
       }
     }
 #pragma GCC unroll 4
-    for (std::size_t r = 0; r < R; ++r) facc[r] = end_group(w, x, t + r, g, iacc[r], facc[r]);
+    for (std::size_t n = 0; n < BN; ++n)
+#pragma GCC unroll 4
+      for (std::size_t r = 0; r < R; ++r)
+        facc[n][r] = end_group(w, x[n], t + r, g, iacc[n][r], facc[n][r]);
   }
 #pragma GCC unroll 4
-  for (std::size_t r = 0; r < R; ++r) store_tile(w, x, t + r, facc[r], y);
+  for (std::size_t n = 0; n < BN; ++n)
+#pragma GCC unroll 4
+    for (std::size_t r = 0; r < R; ++r) store_tile(w, x[n], t + r, facc[n][r], y + n * ldy);
 }
 
-/// Outputs of tiles [t0, t1) for one activation row (y[m] for the rows of those tiles).
-template <unsigned Bits>
-LOWP_TARGET_AVX512_VNNI void lut_gemv(const lut_weight_view& w, const lut_row_view& x,
-                                      std::size_t t0, std::size_t t1, float* y) {
+/// Tiles [t0, t1) for BN activation rows with table lookups, R tiles at a time.
+template <unsigned Bits, std::size_t R, std::size_t BN>
+LOWP_TARGET_AVX512_VNNI void lut_rows(const lut_weight_view& w, const lut_row_view* x,
+                                      std::size_t t0, std::size_t t1, float* y, std::size_t ldy) {
   std::size_t t = t0;
-  for (; t + 4 <= t1; t += 4) lut_tiles<Bits, 4>(w, x, t, y);
-  for (; t < t1; ++t) lut_tiles<Bits, 1>(w, x, t, y);
+  for (; t + R <= t1; t += R) lut_tiles<Bits, R, BN>(w, x, t, y, ldy);
+  for (; t < t1; ++t) lut_tiles<Bits, 1, BN>(w, x, t, y, ldy);
 }
 
 /// R tiles from tile t for BN activation rows with the int8 dot-product kernel: levels
@@ -276,7 +289,11 @@ template <unsigned Bits>
 LOWP_TARGET_AVX512_VNNI void lut_gemm(const lut_weight_view& w, const lut_row_view* x,
                                       std::size_t count, std::size_t t0, std::size_t t1, float* y,
                                       std::size_t ldy) {
-  for (std::size_t n = 0; n < count; ++n) lut_gemv<Bits>(w, x[n], t0, t1, y + n * ldy);
+  // GEMV: four tiles share each chunk's tables; GEMM: four rows share each index vector.
+  constexpr std::size_t BN = 4;
+  std::size_t n = 0;
+  for (; n + BN <= count; n += BN) lut_rows<Bits, 2, BN>(w, x + n, t0, t1, y + n * ldy, ldy);
+  for (; n < count; ++n) lut_rows<Bits, 4, 1>(w, x + n, t0, t1, y + n * ldy, ldy);
 }
 
 /// Outputs of tiles [t0, t1) for `count` activation rows (y[n * ldy + m]), dot products.
