@@ -29,6 +29,8 @@
 #include <tuple>
 #include <vector>
 
+#include "lowp/block/codec.hpp"
+#include "lowp/gemm/block_weights.hpp"
 #include "lowp/gemm/lut.hpp"
 #include "lowp/gemm/reference.hpp"
 #include "lowp/simd/detect.hpp"
@@ -53,6 +55,8 @@ constexpr std::size_t kGroup = 128;
 constexpr std::size_t kRowCounts[] = {1, 8, 32, 128};  // N
 // The weight width code of the ternary matrices.
 constexpr unsigned kTernary = 0;
+// Block-format weights (from_blocks), named like widths.
+constexpr unsigned kMxfp4 = 100, kNvfp4 = 101, kQ4_0 = 102;
 
 // The ISA the process started with (LOWP_FORCE_ISA honoured): bench_simd switches the active
 // ISA per case, so every GEMM benchmark puts this one back first.
@@ -81,8 +85,16 @@ const std::vector<float>& float_weights(shape s) {
 }
 
 /// The weights of one width: b-bit min/max groups of 128, or ternary with one absmean scale.
+template <class Block>
+gemm::int_weights block_weights(const std::vector<float>& w, shape s) {
+  return gemm::from_blocks(lowp::blocks::quantize<Block>(lowp::span<const float>(w)), s.m, s.k);
+}
+
 gemm::int_weights make_weights(unsigned bits, shape s) {
   const std::vector<float>& w = float_weights(s);
+  if (bits == kMxfp4) return block_weights<lowp::blocks::mxfp4>(w, s);
+  if (bits == kNvfp4) return block_weights<lowp::blocks::nvfp4>(w, s);
+  if (bits == kQ4_0) return block_weights<lowp::blocks::q4_0>(w, s);
   if (bits != kTernary) return gemm::quantize_weights(w.data(), s.m, s.k, bits, kGroup);
   double sum = 0.0;
   for (float x : w) sum += std::fabs(x);
@@ -361,7 +373,9 @@ struct width {
   unsigned bits;
   const char* name;
 };
-constexpr width kWidths[] = {{1, "1"}, {2, "2"}, {3, "3"}, {4, "4"}, {kTernary, "ternary"}};
+constexpr width kWidths[] = {
+    {1, "1"},          {2, "2"},          {3, "3"},       {4, "4"}, {kTernary, "ternary"},
+    {kMxfp4, "mxfp4"}, {kNvfp4, "nvfp4"}, {kQ4_0, "q4_0"}};
 
 // N = 1 and 8 for every width and both shapes; N = 32 and 128 on the square shape for 1, 2
 // and 4 bits (ternary at N = 32 too), so that the default run stays short. Each (shape, N)
@@ -369,8 +383,52 @@ constexpr width kWidths[] = {{1, "1"}, {2, "2"}, {3, "3"}, {4, "4"}, {kTernary, 
 bool wanted(const width& w, shape s, std::size_t n) {
   if (n <= 8) return true;
   if (s.k != kSquare.k) return false;
-  if (w.bits == kTernary) return n == 32;
-  return w.bits != 3;
+  if (w.bits == kTernary || w.bits >= kMxfp4) return n == 32;
+  return true;
+}
+
+// GEMV with weights streamed from DRAM: kCopies packed copies of the square matrix (well over
+// the L3 size together) are used in turn, one per call; bytes are the copy's packed planes.
+// The in-run yardstick reads as many bytes with a plain vectorizable loop.
+constexpr std::size_t kDramBytes = std::size_t{384} << 20;
+
+void dram_bench(benchmark::State& state, unsigned bits) {
+  simd::set_active_isa(kStartIsa);
+  const lut_case& c = lut_weights(bits, kSquare);
+  if (!c.error.empty()) {
+    state.SkipWithError(c.error.c_str());
+    return;
+  }
+  const std::size_t copies = kDramBytes / c.packed->plane_bytes() + 1;
+  std::vector<gemm::packed_weights> ws(copies, *c.packed);
+  const gemm::int8_activations& a = activations(1, kSquare.k).q;
+  std::vector<float> y(kSquare.m);
+  std::size_t i = 0;
+  for (auto _ : state) {
+    gemm::matmul(ws[i], a, lowp::span<float>(y));
+    i = i + 1 == copies ? 0 : i + 1;
+    benchmark::DoNotOptimize(y.data());
+    benchmark::ClobberMemory();
+  }
+  set_gemm_counters(state, kSquare, 1, c.packed->plane_bytes());
+  state.SetLabel(gemm::kernel_name(*c.packed));
+}
+
+void dram_read_bench(benchmark::State& state) {
+  const std::size_t words = kDramBytes / sizeof(std::uint64_t);
+  std::vector<std::uint64_t> data(words, 0x0123456789ABCDEFull);
+  constexpr std::size_t kStep = std::size_t{4} << 20;  // bytes per iteration, like a GEMV
+  constexpr std::size_t kWords = kStep / sizeof(std::uint64_t);
+  std::size_t at = 0;
+  for (auto _ : state) {
+    std::uint64_t acc[8] = {};
+    const std::uint64_t* p = data.data() + at;
+    for (std::size_t j = 0; j < kWords; j += 8)
+      for (std::size_t l = 0; l < 8; ++l) acc[l] ^= p[j + l];
+    benchmark::DoNotOptimize(acc);
+    at = at + 2 * kWords > words ? 0 : at + kWords;
+  }
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(kStep));
 }
 
 const bool kRegistered = [] {
@@ -410,6 +468,15 @@ const bool kRegistered = [] {
 #endif
     }
   }
+  for (const width& w : kWidths) {
+    if (w.bits == 3 || w.bits == kTernary || w.bits == kNvfp4 || w.bits == kQ4_0) continue;
+    benchmark::RegisterBenchmark(
+        (std::string("gemm_dram/") + w.name + "/" + shape_name(kSquare) + "/N1/t1").c_str(),
+        [bits = w.bits](benchmark::State& st) { dram_bench(st, bits); })
+        ->Unit(benchmark::kMicrosecond);
+  }
+  benchmark::RegisterBenchmark("gemm_baseline/dram_read/4MiB_steps/t1", dram_read_bench)
+      ->Unit(benchmark::kMicrosecond);
   return true;
 }();
 

@@ -338,6 +338,83 @@ TEST_CASE("gemm: the same bits with MXCSR's DAZ and FTZ set", "[gemm]") {
 }
 #endif
 
+namespace {
+/// The float32 contract, from the unpacked operands.
+std::vector<float> oracle_f32(const gemm::int_weights& w, const std::vector<float>& x,
+                              std::size_t rows) {
+  const std::size_t groups = (w.cols + w.group - 1) / w.group;
+  std::vector<float> y(rows * w.rows);
+  for (std::size_t n = 0; n < rows; ++n)
+    for (std::size_t m = 0; m < w.rows; ++m) {
+      float acc = 0.0f;
+      for (std::size_t g = 0; g < groups; ++g) {
+        float sum = 0.0f;
+        for (std::size_t k = g * w.group; k < std::min(w.cols, (g + 1) * w.group); ++k) {
+          const unsigned byte = w.levels[m * w.cols + k];
+          const int level = static_cast<int>(w.codebook.empty() ? byte : w.codebook.at(byte));
+          sum =
+              std::fma(x[n * w.cols + k], static_cast<float>(level - w.zeros[m * groups + g]), sum);
+        }
+        acc = std::fma(sum, w.scales[m * groups + g], acc);
+      }
+      y[n * w.rows + m] = acc;
+      if (std::isnan(acc)) {
+        const std::uint32_t canonical = 0x7FC00000u;
+        std::memcpy(&y[n * w.rows + m], &canonical, 4);
+      }
+    }
+  return y;
+}
+}  // namespace
+
+TEST_CASE("gemm: float32 activations kept exact (the float32 contract)", "[gemm]") {
+  std::mt19937 rng(3232);
+  const isa_guard guard;
+  for (int trial = 0; trial < 30; ++trial) {
+    const bool coded = trial % 5 == 4;
+    const unsigned bits = coded ? 5u : 1u + static_cast<unsigned>(trial % 4);
+    const std::size_t rows = 1 + rng() % 60, cols = 1 + rng() % 300;
+    const std::size_t n = 1 + rng() % 6;
+    const std::size_t group = trial % 3 == 0 ? cols : trial % 3 == 1 ? 32 : (cols > 16 ? 16 : cols);
+    auto w = random_weights(rng, rows, cols, bits, group);
+    if (coded) {
+      w.codebook.resize(16);
+      for (auto& l : w.codebook) l = static_cast<std::uint8_t>(rng() % 32);
+      for (auto& c : w.levels) c = static_cast<std::uint8_t>(c % 16);
+    }
+    std::vector<float> x(n * cols);
+    std::normal_distribution<float> nd;
+    for (auto& v : x) v = std::ldexp(nd(rng), static_cast<int>(rng() % 40) - 20);
+    if (trial % 7 == 6) x[rng() % x.size()] = std::numeric_limits<float>::infinity();
+    if (trial % 11 == 10) x[rng() % x.size()] = std::numeric_limits<float>::quiet_NaN();
+    const auto want = oracle_f32(w, x, n);
+    std::vector<float> ref(want.size());
+    gemm::reference_matmul(w, x.data(), n, ref.data());
+    for (std::size_t j = 0; j < want.size(); ++j) REQUIRE(bits_of(ref[j]) == bits_of(want[j]));
+    for (simd::isa i : lowp_test::supported_isas()) {
+      REQUIRE(simd::set_active_isa(i));
+      for (gemm::weight_layout layout :
+           {gemm::weight_layout::automatic, gemm::weight_layout::bit_planes,
+            gemm::weight_layout::dot_bytes}) {
+        const bool planes_fit = w.codebook.empty() && (w.group % 32 == 0 || w.group >= w.cols);
+        if (layout == gemm::weight_layout::bit_planes && !planes_fit) continue;
+        const gemm::packed_weights p(w, layout);
+        for (gemm::gemm_kernel k : {gemm::gemm_kernel::automatic, gemm::gemm_kernel::scalar}) {
+          std::vector<float> y(want.size(), -1.0f);
+          gemm::matmul(p, x.data(), n, lowp::span<float>(y), lowp::parallel{1, 1},
+                       gemm::float_activations::exact, k);
+          std::size_t bad = 0;
+          for (std::size_t j = 0; j < y.size(); ++j) bad += bits_of(y[j]) != bits_of(want[j]);
+          INFO("trial " << trial << " isa=" << simd::isa_name(i)
+                        << " kernel=" << gemm::kernel_name(p, k, gemm::float_activations::exact)
+                        << " M=" << rows << " K=" << cols << " N=" << n << " group=" << group);
+          CHECK(bad == 0);
+        }
+      }
+    }
+  }
+}
+
 TEST_CASE("gemm: the dynamic activation rule", "[gemm]") {
   std::mt19937 rng(77);
   std::vector<float> x(5 * 67);

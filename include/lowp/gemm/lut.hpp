@@ -48,6 +48,15 @@ inline aligned_bytes allocate_aligned(std::size_t n) {
 }
 }  // namespace detail
 
+/// What matmul does with float32 activations.
+enum class float_activations {
+  /// quantize each row to int8 by the dynamic rule, then the int8 contract (fastest)
+  dynamic_int8,
+  /// keep them: the float32 contract, x[k] * (level - zero) fused into a sum per group
+  /// (weight-only quantization; dot layouts run vectorized, bit planes on the scalar kernel)
+  exact,
+};
+
 /// Which kernel runs a matmul.
 enum class gemm_kernel {
   automatic,  ///< the active ISA's LUT kernel when there is one, else the scalar kernel
@@ -67,7 +76,7 @@ enum class weight_layout {
 
 /// An int_weights matrix packed once into the LUT kernels' bit-plane layout
 /// (simd/gemm_args.hpp). Levels of 1 to 4 bits; the group must be a multiple of 32 columns or
-/// cover whole rows. Move-only.
+/// cover whole rows. Copies are deep.
 class packed_weights {
  public:
   /// Packs w (validated first); throws std::invalid_argument for levels wider than 4 bits or a
@@ -132,6 +141,33 @@ class packed_weights {
       }
     }
   }
+
+  packed_weights(const packed_weights& o)
+      : rows_(o.rows_),
+        cols_(o.cols_),
+        group_(o.group_),
+        tiles_(o.tiles_),
+        chunks_(o.chunks_),
+        groups_(o.groups_),
+        chunks_per_group_(o.chunks_per_group_),
+        half_groups_(o.half_groups_),
+        uniform_zero_(o.uniform_zero_),
+        zero_(o.zero_),
+        bits_(o.bits_),
+        layout_(o.layout_),
+        codebook_(o.codebook_),
+        planes_(detail::allocate_aligned(o.plane_bytes())),
+        scales_(o.scales_),
+        zeros_(o.zeros_) {
+    std::copy(o.planes_.get(), o.planes_.get() + o.plane_bytes(), planes_.get());
+  }
+  packed_weights& operator=(const packed_weights& o) {
+    if (this != &o) *this = packed_weights(o);
+    return *this;
+  }
+  packed_weights(packed_weights&&) noexcept = default;
+  packed_weights& operator=(packed_weights&&) noexcept = default;
+  ~packed_weights() = default;
 
   std::size_t rows() const noexcept { return rows_; }    ///< M
   std::size_t cols() const noexcept { return cols_; }    ///< K
@@ -263,8 +299,23 @@ struct kernel_choice {
 
 /// The kernel `k` chooses for weights stored as `v` on this machine's active ISA (the one
 /// dispatch point of the mpGEMM kernels).
-inline kernel_choice choose_kernel(gemm_kernel k, const simd::lut_weight_view& v) {
+inline kernel_choice choose_kernel(gemm_kernel k, const simd::lut_weight_view& v,
+                                   float_activations mode = float_activations::dynamic_int8) {
   using simd::packed_layout;
+  if (mode == float_activations::exact) {
+#if LOWP_HAVE_AVX512
+    if (k == gemm_kernel::automatic && simd::active_isa() == simd::isa::avx512 &&
+        simd::supports_avx512_vnni()) {
+      if (v.layout == packed_layout::crumbs)
+        return {&simd::avx512::f32_gemm<packed_layout::crumbs>, "avx512-f32"};
+      if (v.layout == packed_layout::nibbles)
+        return {&simd::avx512::f32_gemm<packed_layout::nibbles>, "avx512-f32"};
+      if (v.layout == packed_layout::coded_nibbles)
+        return {&simd::avx512::f32_gemm<packed_layout::coded_nibbles>, "avx512-f32"};
+    }
+#endif
+    return {&simd::scalar::f32_gemm, "scalar-f32"};
+  }
   if (k == gemm_kernel::automatic) {
 #if LOWP_HAVE_AVX512
     if (simd::active_isa() == simd::isa::avx512 && simd::supports_avx512_vnni()) {
@@ -326,25 +377,22 @@ inline std::size_t tiles_per_pass(const packed_weights& w) {
 
 /// The name of the kernel a matmul with these weights would run here: "avx512-lut" (table
 /// lookups), "avx512-dot" (int8 dot products) or "scalar".
-inline const char* kernel_name(const packed_weights& w, gemm_kernel k = gemm_kernel::automatic) {
-  return detail::choose_kernel(k, w.view()).name;
+inline const char* kernel_name(const packed_weights& w, gemm_kernel k = gemm_kernel::automatic,
+                               float_activations mode = float_activations::dynamic_int8) {
+  return detail::choose_kernel(k, w.view(), mode).name;
 }
 
-/// y = a W^T by the int8 contract (gemm/reference.hpp), bit-identical to reference_matmul:
-/// y is row-major a.rows x w.rows(). Output rows are split across par.threads threads
-/// (identical results for any count).
-inline void matmul(const packed_weights& w, const int8_activations& a, span<float> y,
-                   const parallel& par, gemm_kernel kernel = gemm_kernel::automatic) {
-  if (y.size() != a.rows * w.rows())
+namespace detail {
+/// Runs kernel fn over every tile for the given rows, the tiles split across threads.
+inline void run_kernel(const packed_weights& w, gemm_fn fn,
+                       const std::vector<simd::lut_row_view>& rows, span<float> y,
+                       const parallel& par) {
+  if (y.size() != rows.size() * w.rows())
     throw std::invalid_argument("lowp::gemm::matmul: y holds " + std::to_string(y.size()) +
                                 " floats, rows(x) * rows(W) is " +
-                                std::to_string(a.rows * w.rows()));
-  const activation_tables tables(w, a);
+                                std::to_string(rows.size() * w.rows()));
   const simd::lut_weight_view v = w.view();
-  const detail::gemm_fn fn = detail::choose_kernel(kernel, v).fn;
-  std::vector<simd::lut_row_view> rows(a.rows);
-  for (std::size_t n = 0; n < a.rows; ++n) rows[n] = tables.row(n);
-  const std::size_t pass = detail::tiles_per_pass(w);
+  const std::size_t pass = tiles_per_pass(w);
   parallel p = par;
   p.min_per_thread =
       std::max<std::size_t>(1, par.min_per_thread / (simd::lut_tile_rows * w.cols()));
@@ -356,6 +404,22 @@ inline void matmul(const packed_weights& w, const int8_activations& a, span<floa
     }
   });
 }
+}  // namespace detail
+
+/// y = a W^T by the int8 contract (gemm/reference.hpp), bit-identical to reference_matmul:
+/// y is row-major a.rows x w.rows(). Output rows are split across par.threads threads
+/// (identical results for any count).
+inline void matmul(const packed_weights& w, const int8_activations& a, span<float> y,
+                   const parallel& par, gemm_kernel kernel = gemm_kernel::automatic) {
+  if (y.size() != a.rows * w.rows())
+    throw std::invalid_argument("lowp::gemm::matmul: y holds " + std::to_string(y.size()) +
+                                " floats, rows(x) * rows(W) is " +
+                                std::to_string(a.rows * w.rows()));
+  const activation_tables tables(w, a);
+  std::vector<simd::lut_row_view> rows(a.rows);
+  for (std::size_t n = 0; n < a.rows; ++n) rows[n] = tables.row(n);
+  detail::run_kernel(w, detail::choose_kernel(kernel, w.view()).fn, rows, y, par);
+}
 
 /// y = a W^T on one thread.
 inline void matmul(const packed_weights& w, const int8_activations& a, span<float> y,
@@ -363,11 +427,24 @@ inline void matmul(const packed_weights& w, const int8_activations& a, span<floa
   matmul(w, a, y, parallel{1, 1}, kernel);
 }
 
-/// y = x W^T for float32 activations x (row-major rows x w.cols()): each row quantized to
-/// int8 by the dynamic rule of gemm/activations.hpp, then the int8 contract.
+/// y = x W^T for float32 activations x (row-major rows x w.cols()): by default each row is
+/// quantized to int8 by the dynamic rule of gemm/activations.hpp, then the int8 contract;
+/// float_activations::exact keeps them and follows the float32 contract
+/// (reference_matmul(w, x, rows, y) gives the same bits).
 inline void matmul(const packed_weights& w, const float* x, std::size_t rows, span<float> y,
-                   const parallel& par = parallel{1, 1}) {
-  matmul(w, quantize_activations(x, rows, w.cols()), y, par);
+                   const parallel& par = parallel{1, 1},
+                   float_activations mode = float_activations::dynamic_int8,
+                   gemm_kernel kernel = gemm_kernel::automatic) {
+  if (mode == float_activations::dynamic_int8) {
+    matmul(w, quantize_activations(x, rows, w.cols()), y, par, kernel);
+    return;
+  }
+  std::vector<simd::lut_row_view> views(rows);
+  for (std::size_t n = 0; n < rows; ++n) {
+    views[n].floats = x + n * w.cols();
+    views[n].cols = w.cols();
+  }
+  detail::run_kernel(w, detail::choose_kernel(kernel, w.view(), mode).fn, views, y, par);
 }
 
 }  // namespace gemm

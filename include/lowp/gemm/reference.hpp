@@ -66,6 +66,32 @@ inline void reference_matmul(const int_weights& w, const int8_activations& a, fl
     for (std::size_t m = 0; m < w.rows; ++m) y[n * w.rows + m] = reference_output(w, a, n, m);
 }
 
+/// Output y[n][m] of the float32 contract (docs/gemm.md) for activation row x (w.cols floats):
+///   for each group g ascending: S = +0; for k ascending in g:
+///     S = fma(x[k], float(level(m, k) - zero[m][g]), S);
+///   then acc = fma(S, scale[m][g], acc) (acc from +0); y = acc, a NaN stored as 0x7FC00000.
+inline float reference_output_f32(const int_weights& w, const float* x, std::size_t m) {
+  const std::size_t groups = w.groups();
+  float acc = 0.0f;
+  for (std::size_t g = 0; g < groups; ++g) {
+    const std::size_t k0 = g * w.group, k1 = std::min(w.cols, k0 + w.group);
+    float sum = 0.0f;
+    for (std::size_t k = k0; k < k1; ++k)
+      sum = std::fma(x[k], static_cast<float>(w.centered(m, k)), sum);
+    acc = std::fma(sum, w.scales[m * groups + g], acc);
+  }
+  return fp32::is_nan(acc) ? canonical_nan() : acc;
+}
+
+/// y = x W^T by the float32 contract, x row-major rows x w.cols: y is rows x w.rows.
+inline void reference_matmul(const int_weights& w, const float* x, std::size_t rows, float* y) {
+  validate(w);
+  const simd::ieee_denormals env;  // float_env.hpp
+  for (std::size_t n = 0; n < rows; ++n)
+    for (std::size_t m = 0; m < w.rows; ++m)
+      y[n * w.rows + m] = reference_output_f32(w, x + n * w.cols, m);
+}
+
 /// The weights as float32 values (row-major rows x cols), each (level - zero) * scale.
 inline std::vector<float> dequantize_weights(const int_weights& w) {
   validate(w);

@@ -124,6 +124,7 @@ struct lut_row_view {
   const std::uint8_t* tables = nullptr;  ///< chunks * 256 bytes
   const std::int32_t* sums = nullptr;    ///< per group: the sum of the row's int8 values
   const std::int8_t* values = nullptr;   ///< chunks * 32 int8 values, zero beyond cols
+  const float* floats = nullptr;         ///< float32 activations (cols), the float contract
   std::size_t cols = 0;                  ///< K
   float scale = 0.0f;                    ///< d, the row's scale
 };

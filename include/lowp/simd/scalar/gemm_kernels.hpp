@@ -85,6 +85,31 @@ inline void lut_gemm(const lut_weight_view& w, const lut_row_view* x, std::size_
   for (std::size_t n = 0; n < count; ++n) lut_gemv(w, x[n], t0, t1, y + n * ldy);
 }
 
+/// Outputs of tiles [t0, t1) for `count` float32 activation rows (y[n * ldy + m]) by the
+/// float32 contract of gemm/reference.hpp.
+inline void f32_gemm(const lut_weight_view& w, const lut_row_view* x, std::size_t count,
+                     std::size_t t0, std::size_t t1, float* y, std::size_t ldy) {
+  const std::size_t m1 = std::min(w.rows, t1 * lut_tile_rows);
+  for (std::size_t n = 0; n < count; ++n)
+    for (std::size_t m = t0 * lut_tile_rows; m < m1; ++m) {
+      const std::size_t t = m / lut_tile_rows, r = m % lut_tile_rows;
+      float acc = 0.0f;
+      for (std::size_t g = 0; g < w.groups; ++g) {
+        const std::size_t k0 = g * group_columns(w);
+        const std::size_t k1 = std::min(x[n].cols, k0 + group_columns(w));
+        const std::size_t at = (t * w.groups + g) * lut_tile_rows + r;
+        const std::int32_t z = w.zeros[at];
+        float sum = 0.0f;
+        for (std::size_t k = k0; k < k1; ++k)
+          sum =
+              std::fma(x[n].floats[k],
+                       static_cast<float>(static_cast<std::int32_t>(lut_level(w, m, k)) - z), sum);
+        acc = std::fma(sum, w.scales[at], acc);
+      }
+      y[n * ldy + m] = fp32::is_nan(acc) ? bit_cast<float>(std::uint32_t{0x7FC00000u}) : acc;
+    }
+}
+
 }  // namespace scalar
 }  // namespace simd
 }  // namespace lowp
