@@ -43,9 +43,11 @@ LOWP_TARGET_AVX2 inline __attribute__((always_inline)) __m256 dot_end_group(
 
 /// Contract step 3 for the 8 rows of half h of tile t: y = acc * d, NaN stored as
 /// 0x7FC00000, rows past M left alone.
-LOWP_TARGET_AVX2 inline __attribute__((always_inline)) void dot_store_half(
-    const lut_weight_view& w, const lut_row_view& x, std::size_t t, std::size_t h, __m256 acc,
-    float* y) {
+LOWP_TARGET_AVX2 inline __attribute__((always_inline)) void dot_store_half(const lut_weight_view& w,
+                                                                           const lut_row_view& x,
+                                                                           std::size_t t,
+                                                                           std::size_t h,
+                                                                           __m256 acc, float* y) {
   const std::size_t m0 = t * lut_tile_rows + 8 * h;
   if (m0 >= w.rows) return;
   __m256 out = _mm256_mul_ps(acc, _mm256_set1_ps(x.scale));
@@ -109,8 +111,8 @@ LOWP_TARGET_AVX2 __attribute__((noinline)) void dot_tiles(const lut_weight_view&
         for (std::size_t r = 0; r < R; ++r)
 #pragma GCC unroll 2
           for (std::size_t h = 0; h < 2; ++h) {
-            const __m256i v = _mm256_loadu_si256(
-                reinterpret_cast<const __m256i*>(pc + r * tile_bytes + u * lut_unit_bytes + 32 * h));
+            const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(
+                pc + r * tile_bytes + u * lut_unit_bytes + 32 * h));
 #pragma GCC unroll 4
             for (unsigned e = 0; e < parts; ++e) {
               // The 16-bit shift carries bits of the next byte in: the mask drops them.
@@ -149,9 +151,8 @@ LOWP_TARGET_AVX2 void dot_gemv(const lut_weight_view& w, const lut_row_view& x, 
 
 /// Outputs of tiles [t0, t1) for `count` activation rows (y[n * ldy + m]), dot products.
 template <simd::packed_layout L>
-LOWP_TARGET_AVX2 void dot_gemm(const lut_weight_view& w, const lut_row_view* x,
-                               std::size_t count, std::size_t t0, std::size_t t1, float* y,
-                               std::size_t ldy) {
+LOWP_TARGET_AVX2 void dot_gemm(const lut_weight_view& w, const lut_row_view* x, std::size_t count,
+                               std::size_t t0, std::size_t t1, float* y, std::size_t ldy) {
   for (std::size_t n = 0; n < count; ++n) dot_gemv<L>(w, x[n], t0, t1, y + n * ldy);
 }
 

@@ -4,22 +4,22 @@
 /// (gemm_args.hpp), exact in int32 per scale group, then the contract's float steps
 /// (gemm/reference.hpp) with explicit fused multiply-adds.
 ///
-/// A 64-byte weight vector (16 rows x 4 columns, byte 4 r + q) is taken as four 16-byte
-/// quarters, rows 4 i .. 4 i + 3.
+/// Dot products: a 64-byte weight vector (16 rows x 4 columns, byte 4 r + q) is taken as
+/// four 16-byte quarters, rows 4 i .. 4 i + 3. Each level field is shifted and masked down
+/// to its value (below 16, so a valid int8) and `smull`/`smlal` multiply it by the four
+/// activations of its columns (one 32-bit value repeated), one int16 lane per product. A
+/// chunk puts 8 products of at most 15 * 128 = 1920 into each lane; one pairwise add (16
+/// products, at most 30720) and one `sadalp` per chunk widen them into an int32 lane per row.
 ///
-/// Dot products: each level field is shifted and masked down to its value (below 16, so a
-/// valid int8) and `smull`/`smlal` multiply it by the four activations of its columns (one
-/// 32-bit value repeated), one int16 lane per product. A chunk puts 8 products of at most
-/// 15 * 128 = 1920 into each lane; one pairwise add (16 products, at most 30720) and one
-/// `sadalp` per chunk widen them into an int32 lane per row.
-///
-/// Table lookups: `tbl` with four registers reads the 64-byte tables exactly as `vpermb`
-/// does; the indices (nibble | 16 (p % 4)) are below 64 by construction, so none falls in
-/// `tbl`'s zero range. Per byte, the low sums (0..120) plus 16 times the high sums (-64..56)
-/// give the exact sum of the activations over the byte's 8 columns whose bit is set; a
-/// chunk's 2^i-weighted planes stay within 15 * 2048 = 30720 per int16 lane (two bytes), and
-/// int16 arithmetic is modular, so the intermediate steps may wrap. One `sadalp` per chunk
-/// widens into an int32 lane per row.
+/// Table lookups: `ld4` splits a 64-byte plane unit by byte j = p % 4 into four registers
+/// whose lane r is row r. Byte j of a row only ever indexes entries 16 j .. 16 j + 15 of the
+/// 64-entry tables (gemm_args.hpp), so each lookup is a one-register `tbl` of the nibble
+/// itself (indices 0..15; no four-register `tbl`, whose table tuples GCC 12 keeps
+/// reloading from the stack). Per row, the low sums (0..120 per byte) plus 16 times the high
+/// sums (-64..56) over j give the plane's exact sum of the activations whose bit is set
+/// (|.| <= 32 * 128); planes 0-2 weighted 2^i share int16 sums (at most 7 * 4096 = 28672,
+/// int16 arithmetic is modular, so only that final bound matters), plane 3 is widened into
+/// int32 alone and times 8.
 #pragma once
 
 #include <algorithm>
@@ -54,9 +54,9 @@ inline __attribute__((always_inline)) float32x4_t gemm_end_group(const lut_weigh
 /// Contract step 3 for rows 4 i .. 4 i + 3 of tile t: y = acc * d, NaN stored as 0x7FC00000,
 /// rows past M left alone.
 inline __attribute__((always_inline)) void gemm_store_quarter(const lut_weight_view& w,
-                                                              const lut_row_view& x,
-                                                              std::size_t t, std::size_t i,
-                                                              float32x4_t acc, float* y) {
+                                                              const lut_row_view& x, std::size_t t,
+                                                              std::size_t i, float32x4_t acc,
+                                                              float* y) {
   const std::size_t m0 = t * lut_tile_rows + 4 * i;
   if (m0 >= w.rows) return;
   float32x4_t out = vmulq_f32(acc, vdupq_n_f32(x.scale));
@@ -157,27 +157,25 @@ __attribute__((noinline)) void dot_tiles(const lut_weight_view& w, const lut_row
 template <simd::packed_layout L>
 void dot_gemv(const lut_weight_view& w, const lut_row_view& x, std::size_t t0, std::size_t t1,
               float* y) {
-  constexpr std::size_t R = 2;
-  std::size_t t = t0;
-  for (; t + R <= t1; t += R) dot_tiles<L, R>(w, x, t, y);
-  for (; t < t1; ++t) dot_tiles<L, 1>(w, x, t, y);
+  // One tile per call: two would spill accumulators out of the 32 registers.
+  for (std::size_t t = t0; t < t1; ++t) dot_tiles<L, 1>(w, x, t, y);
 }
 
 /// Outputs of tiles [t0, t1) for `count` activation rows (y[n * ldy + m]), dot products.
 template <simd::packed_layout L>
-void dot_gemm(const lut_weight_view& w, const lut_row_view* x, std::size_t count,
-              std::size_t t0, std::size_t t1, float* y, std::size_t ldy) {
+void dot_gemm(const lut_weight_view& w, const lut_row_view* x, std::size_t count, std::size_t t0,
+              std::size_t t1, float* y, std::size_t ldy) {
   for (std::size_t n = 0; n < count; ++n) dot_gemv<L>(w, x[n], t0, t1, y + n * ldy);
 }
 
-/// One 64-byte activation table in four registers, the operand of `tbl` (vqtbl4q_u8).
-inline __attribute__((always_inline)) uint8x16x4_t gemm_load_table(const std::uint8_t* p) {
-  uint8x16x4_t tb;
-  tb.val[0] = vld1q_u8(p);
-  tb.val[1] = vld1q_u8(p + 16);
-  tb.val[2] = vld1q_u8(p + 32);
-  tb.val[3] = vld1q_u8(p + 48);
-  return tb;
+/// Adds s (int16 lanes: rows 0-7, 8-15 of a tile) times `mult` to the int32 sums of rows
+/// 0-3, 4-7, 8-11, 12-15.
+inline __attribute__((always_inline)) void gemm_widen_rows(const int16x8_t (&s)[2],
+                                                           std::int16_t mult, int32x4_t (&acc)[4]) {
+  acc[0] = vmlal_n_s16(acc[0], vget_low_s16(s[0]), mult);
+  acc[1] = vmlal_high_n_s16(acc[1], s[0], mult);
+  acc[2] = vmlal_n_s16(acc[2], vget_low_s16(s[1]), mult);
+  acc[3] = vmlal_high_n_s16(acc[3], s[1], mult);
 }
 
 /// R tiles from tile t for one activation row with the table-lookup kernel (Bits bit
@@ -186,9 +184,9 @@ template <unsigned Bits, std::size_t R>
 __attribute__((noinline)) void lut_tiles(const lut_weight_view& w, const lut_row_view& x,
                                          std::size_t t, float* y) {
   static_assert(Bits >= 1 && Bits <= lut_max_bits, "LUT kernel: 1 to 4 planes");
-  static_assert(((1u << Bits) - 1u) * 16 * 128 <= 32768, "int16 sums of one chunk are exact");
+  // Planes 0-2 share int16 sums: 7 * 32 * 128 = 28672; plane 3 (8x) is widened alone.
+  constexpr unsigned shared_planes = Bits < 3 ? Bits : 3;
   const uint8x16_t low_nibble = vdupq_n_u8(0x0F);
-  const uint8x16_t group_of_byte = vreinterpretq_u8_u32(vdupq_n_u32(0x30201000u));  // 16 (p%4)
   const std::size_t unit_stride = Bits * lut_unit_bytes;
   const std::size_t tile_bytes = w.chunks * unit_stride;
   const std::uint8_t* planes = w.planes + t * tile_bytes;
@@ -206,30 +204,55 @@ __attribute__((noinline)) void lut_tiles(const lut_weight_view& w, const lut_row
 #pragma GCC unroll 4
       for (std::size_t i = 0; i < 4; ++i) iacc[r][i] = vdupq_n_s32(0);
     for (std::size_t c = c0; c < c1; ++c) {
+      // Entries 16 j .. 16 j + 15 of each table: the only ones byte j of a row indexes.
       const std::uint8_t* tb = x.tables + c * lut_table_bytes;
-      const uint8x16x4_t low_a = gemm_load_table(tb), low_b = gemm_load_table(tb + 64);
-      const uint8x16x4_t high_a = gemm_load_table(tb + 128), high_b = gemm_load_table(tb + 192);
+      uint8x16_t low_a[4], low_b[4], high_a[4], high_b[4];
+#pragma GCC unroll 4
+      for (std::size_t j = 0; j < 4; ++j) {
+        low_a[j] = vld1q_u8(tb + 16 * j);
+        low_b[j] = vld1q_u8(tb + 64 + 16 * j);
+        high_a[j] = vld1q_u8(tb + 128 + 16 * j);
+        high_b[j] = vld1q_u8(tb + 192 + 16 * j);
+      }
 #pragma GCC unroll 4
       for (std::size_t r = 0; r < R; ++r) {
         const std::uint8_t* u = planes + r * tile_bytes + c * unit_stride;
+        int16x8_t sum[2] = {vdupq_n_s16(0), vdupq_n_s16(0)};  // rows 0-7, 8-15
 #pragma GCC unroll 4
-        for (std::size_t i = 0; i < 4; ++i) {
-          // Per int16 lane (bytes 2 k, 2 k + 1): sum over planes of 2^i (lows + 16 highs).
-          int16x8_t sum = vdupq_n_s16(0);
-#pragma GCC unroll 4
-          for (unsigned b = 0; b < Bits; ++b) {
-            const uint8x16_t v = vld1q_u8(u + b * lut_unit_bytes + 16 * i);
-            const uint8x16_t ia = vorrq_u8(vandq_u8(v, low_nibble), group_of_byte);
-            const uint8x16_t ib = vorrq_u8(vshrq_n_u8(v, 4), group_of_byte);
-            const uint8x16_t lows = vaddq_u8(vqtbl4q_u8(low_a, ia), vqtbl4q_u8(low_b, ib));
-            const int8x16_t highs = vreinterpretq_s8_u8(
-                vaddq_u8(vqtbl4q_u8(high_a, ia), vqtbl4q_u8(high_b, ib)));
-            sum = vmlaq_n_s16(sum, vreinterpretq_s16_u16(vpaddlq_u8(lows)),
-                              static_cast<std::int16_t>(1 << b));
-            sum = vmlaq_n_s16(sum, vpaddlq_s8(highs), static_cast<std::int16_t>(16 << b));
+        for (unsigned b = 0; b < Bits; ++b) {
+          if (b == shared_planes) {  // plane 3: widen planes 0-2 first
+            gemm_widen_rows(sum, 1, iacc[r]);
+            sum[0] = sum[1] = vdupq_n_s16(0);
           }
-          iacc[r][i] = vpadalq_s16(iacc[r][i], sum);  // lane j: bytes 4 j .. 4 j + 3, row 4 i + j
+          // val[j], lane r: byte 4 r + j of the unit (row r, columns 4 j + q and 16 + 4 j + q).
+          const uint8x16x4_t v = vld4q_u8(u + b * lut_unit_bytes);
+          uint8x16_t lows[4];
+          int8x16_t highs[4];
+#pragma GCC unroll 4
+          for (std::size_t j = 0; j < 4; ++j) {
+            const uint8x16_t ia = vandq_u8(v.val[j], low_nibble);
+            const uint8x16_t ib = vshrq_n_u8(v.val[j], 4);
+            lows[j] = vaddq_u8(vqtbl1q_u8(low_a[j], ia), vqtbl1q_u8(low_b[j], ib));  // 0..120
+            highs[j] = vreinterpretq_s8_u8(
+                vaddq_u8(vqtbl1q_u8(high_a[j], ia), vqtbl1q_u8(high_b[j], ib)));  // -64..56
+          }
+          const uint8x16_t lows01 = vaddq_u8(lows[0], lows[1]);  // 0..240
+          const uint8x16_t lows23 = vaddq_u8(lows[2], lows[3]);
+          const int8x16_t highs01 = vaddq_s8(highs[0], highs[1]);  // -128..112
+          const int8x16_t highs23 = vaddq_s8(highs[2], highs[3]);
+          // The plane's exact row sums are lows + 16 highs (|.| <= 32 * 128).
+          const std::int16_t weight = static_cast<std::int16_t>(b < shared_planes ? 1 << b : 1);
+          const std::int16_t weight16 = static_cast<std::int16_t>(16 * weight);
+          sum[0] = vmlaq_n_s16(
+              sum[0], vreinterpretq_s16_u16(vaddl_u8(vget_low_u8(lows01), vget_low_u8(lows23))),
+              weight);
+          sum[1] =
+              vmlaq_n_s16(sum[1], vreinterpretq_s16_u16(vaddl_high_u8(lows01, lows23)), weight);
+          sum[0] =
+              vmlaq_n_s16(sum[0], vaddl_s8(vget_low_s8(highs01), vget_low_s8(highs23)), weight16);
+          sum[1] = vmlaq_n_s16(sum[1], vaddl_high_s8(highs01, highs23), weight16);
         }
+        gemm_widen_rows(sum, static_cast<std::int16_t>(Bits > shared_planes ? 8 : 1), iacc[r]);
       }
     }
 #pragma GCC unroll 4
@@ -248,16 +271,14 @@ __attribute__((noinline)) void lut_tiles(const lut_weight_view& w, const lut_row
 template <unsigned Bits>
 void lut_gemv(const lut_weight_view& w, const lut_row_view& x, std::size_t t0, std::size_t t1,
               float* y) {
-  constexpr std::size_t R = 2;
-  std::size_t t = t0;
-  for (; t + R <= t1; t += R) lut_tiles<Bits, R>(w, x, t, y);
-  for (; t < t1; ++t) lut_tiles<Bits, 1>(w, x, t, y);
+  // One tile per call: the 16 table registers leave no room for a second tile's sums.
+  for (std::size_t t = t0; t < t1; ++t) lut_tiles<Bits, 1>(w, x, t, y);
 }
 
 /// Outputs of tiles [t0, t1) for `count` activation rows (y[n * ldy + m]), table lookups.
 template <unsigned Bits>
-void lut_gemm(const lut_weight_view& w, const lut_row_view* x, std::size_t count,
-              std::size_t t0, std::size_t t1, float* y, std::size_t ldy) {
+void lut_gemm(const lut_weight_view& w, const lut_row_view* x, std::size_t count, std::size_t t0,
+              std::size_t t1, float* y, std::size_t ldy) {
   for (std::size_t n = 0; n < count; ++n) lut_gemv<Bits>(w, x[n], t0, t1, y + n * ldy);
 }
 
