@@ -375,8 +375,9 @@ inline std::size_t tiles_per_pass(const packed_weights& w) {
 
 }  // namespace detail
 
-/// The name of the kernel a matmul with these weights would run here: "avx512-lut" (table
-/// lookups), "avx512-dot" (int8 dot products) or "scalar".
+/// The name of the kernel a matmul with these weights would run here: "<isa>-lut" (table
+/// lookups), "<isa>-dot" (int8 dot products), "avx512-f32" (float32 activations), "scalar" or
+/// "scalar-f32".
 inline const char* kernel_name(const packed_weights& w, gemm_kernel k = gemm_kernel::automatic,
                                float_activations mode = float_activations::dynamic_int8) {
   return detail::choose_kernel(k, w.view(), mode).name;
