@@ -97,18 +97,12 @@ gemm::int8_activations random_activations(std::mt19937& rng, std::size_t rows, s
   return a;
 }
 
-/// Restores the active ISA on scope exit.
-struct isa_guard {
-  simd::isa saved = simd::active_isa();
-  isa_guard() = default;
-  isa_guard(const isa_guard&) = delete;
-  isa_guard& operator=(const isa_guard&) = delete;
-  ~isa_guard() { simd::set_active_isa(saved); }
-};
+using lowp_test::isa_guard;
 
-/// Runs matmul on every ISA, weight layout and kernel choice and compares bits with want.
-void check_all_kernels(const gemm::int_weights& w, const gemm::int8_activations& a,
-                       const std::vector<float>& want, const std::string& what) {
+/// Calls body(packed, kernel, description) for every ISA, weight layout and kernel choice
+/// (layouts that cannot hold w must refuse it).
+template <class Body>
+void for_each_kernel(const gemm::int_weights& w, Body body) {
   const isa_guard guard;
   for (simd::isa i : lowp_test::supported_isas()) {
     REQUIRE(simd::set_active_isa(i));
@@ -121,19 +115,36 @@ void check_all_kernels(const gemm::int_weights& w, const gemm::int8_activations&
         continue;
       }
       const gemm::packed_weights p(w, layout);
-      for (gemm::gemm_kernel k : {gemm::gemm_kernel::automatic, gemm::gemm_kernel::scalar}) {
-        std::vector<float> y(want.size(), -1.0f);
-        gemm::matmul(p, a, lowp::span<float>(y), k);
-        std::size_t bad = 0, first = 0;
-        for (std::size_t j = 0; j < y.size(); ++j)
-          if (bits_of(y[j]) != bits_of(want[j]) && bad++ == 0) first = j;
-        INFO(what << " isa=" << simd::isa_name(i) << " layout=" << static_cast<int>(layout)
-                  << " kernel=" << gemm::kernel_name(p, k) << " first bad output " << first
-                  << ": got " << y[first] << " want " << want[first]);
-        CHECK(bad == 0);
-      }
+      for (gemm::gemm_kernel k : {gemm::gemm_kernel::automatic, gemm::gemm_kernel::scalar})
+        body(p, k,
+             std::string("isa=") + simd::isa_name(i) +
+                 " layout=" + std::to_string(static_cast<int>(layout)));
     }
   }
+}
+
+/// The number of outputs whose bits differ, and the first of them.
+std::size_t count_differences(const std::vector<float>& y, const std::vector<float>& want,
+                              std::size_t& first) {
+  std::size_t bad = 0;
+  for (std::size_t j = 0; j < y.size(); ++j)
+    if (bits_of(y[j]) != bits_of(want[j]) && bad++ == 0) first = j;
+  return bad;
+}
+
+/// Runs matmul on every ISA, weight layout and kernel choice and compares bits with want.
+void check_all_kernels(const gemm::int_weights& w, const gemm::int8_activations& a,
+                       const std::vector<float>& want, const std::string& what) {
+  for_each_kernel(
+      w, [&](const gemm::packed_weights& p, gemm::gemm_kernel k, const std::string& where) {
+        std::vector<float> y(want.size(), -1.0f);
+        gemm::matmul(p, a, lowp::span<float>(y), k);
+        std::size_t first = 0;
+        const std::size_t bad = count_differences(y, want, first);
+        INFO(what << " " << where << " kernel=" << gemm::kernel_name(p, k) << " first bad output "
+                  << first << ": got " << y[first] << " want " << want[first]);
+        CHECK(bad == 0);
+      });
 }
 
 }  // namespace
@@ -369,7 +380,6 @@ std::vector<float> oracle_f32(const gemm::int_weights& w, const std::vector<floa
 
 TEST_CASE("gemm: float32 activations kept exact (the float32 contract)", "[gemm]") {
   std::mt19937 rng(3232);
-  const isa_guard guard;
   for (int trial = 0; trial < 30; ++trial) {
     const bool coded = trial % 5 == 4;
     const unsigned bits = coded ? 5u : 1u + static_cast<unsigned>(trial % 4);
@@ -391,54 +401,61 @@ TEST_CASE("gemm: float32 activations kept exact (the float32 contract)", "[gemm]
     std::vector<float> ref(want.size());
     gemm::reference_matmul(w, x.data(), n, ref.data());
     for (std::size_t j = 0; j < want.size(); ++j) REQUIRE(bits_of(ref[j]) == bits_of(want[j]));
-    for (simd::isa i : lowp_test::supported_isas()) {
-      REQUIRE(simd::set_active_isa(i));
-      for (gemm::weight_layout layout :
-           {gemm::weight_layout::automatic, gemm::weight_layout::bit_planes,
-            gemm::weight_layout::dot_bytes}) {
-        const bool planes_fit = w.codebook.empty() && (w.group % 32 == 0 || w.group >= w.cols);
-        if (layout == gemm::weight_layout::bit_planes && !planes_fit) continue;
-        const gemm::packed_weights p(w, layout);
-        for (gemm::gemm_kernel k : {gemm::gemm_kernel::automatic, gemm::gemm_kernel::scalar}) {
+    for_each_kernel(
+        w, [&](const gemm::packed_weights& p, gemm::gemm_kernel k, const std::string& where) {
           std::vector<float> y(want.size(), -1.0f);
           gemm::matmul(p, x.data(), n, lowp::span<float>(y), lowp::parallel{1, 1},
                        gemm::float_activations::exact, k);
-          std::size_t bad = 0;
-          for (std::size_t j = 0; j < y.size(); ++j) bad += bits_of(y[j]) != bits_of(want[j]);
-          INFO("trial " << trial << " isa=" << simd::isa_name(i)
+          std::size_t first = 0;
+          const std::size_t bad = count_differences(y, want, first);
+          INFO("trial " << trial << " " << where
                         << " kernel=" << gemm::kernel_name(p, k, gemm::float_activations::exact)
                         << " M=" << rows << " K=" << cols << " N=" << n << " group=" << group);
           CHECK(bad == 0);
-        }
-      }
-    }
+        });
   }
 }
 
 TEST_CASE("gemm: the dynamic activation rule", "[gemm]") {
+  constexpr std::size_t rows = 8, cols = 67;
   std::mt19937 rng(77);
-  std::vector<float> x(5 * 67);
+  std::vector<float> x(rows * cols);
   std::normal_distribution<float> nd;
   for (auto& v : x) v = nd(rng) * 3.0f;
-  // Ties of x / d: row 3 holds multiples of amax / 127 * 0.5.
-  for (std::size_t k = 0; k < 67; ++k) x[3 * 67 + k] = static_cast<float>(k) - 33.0f;
-  x[3 * 67 + 66] = 127.0f;  // amax 127: d = 1, x / d = x exactly (integers, no ties)
-  for (std::size_t k = 0; k < 67; ++k) x[4 * 67 + k] = (static_cast<float>(k) - 33.0f) * 0.5f;
-  x[4 * 67 + 66] = 63.5f;  // d = 0.5: x / d = 2 x, integers
-  x[2 * 67 + 1] = 1e-40f;  // a subnormal among normals
-  const auto a = gemm::quantize_activations(x.data(), 5, 67);
-  for (std::size_t n = 0; n < 5; ++n) {
-    double amax = 0.0;
-    for (std::size_t k = 0; k < 67; ++k) amax = std::max(amax, std::fabs(double{x[n * 67 + k]}));
-    // float32 division, correctly rounded: the double quotient rounded once to float.
-    const float d = static_cast<float>(amax / 127.0);
-    REQUIRE(bits_of(a.scales[n]) == bits_of(d));
-    for (std::size_t k = 0; k < 67; ++k) {
-      const float r = static_cast<float>(double{x[n * 67 + k]} / double{d});
-      double q = std::nearbyint(static_cast<double>(r));  // ties to even (default mode)
-      q = std::min(127.0, std::max(-127.0, q));
-      INFO("row " << n << " column " << k << " x=" << x[n * 67 + k]);
-      REQUIRE(a.values[n * 67 + k] == static_cast<int>(q));
+  // Ties of x / d. Row 3: d = 1 (amax 127), x = j + 0.5. Row 4: d = 0.5 (amax 63.5), x / d =
+  // 2 x = j + 0.5.
+  for (std::size_t k = 0; k < cols; ++k) x[3 * cols + k] = static_cast<float>(k) - 33.5f;
+  x[3 * cols + 66] = 127.0f;
+  for (std::size_t k = 0; k < cols; ++k) x[4 * cols + k] = (static_cast<float>(k) - 33.0f) * 0.25f;
+  x[4 * cols + 66] = 63.5f;
+  x[2 * cols + 1] = 1e-40f;                                          // a subnormal among normals
+  x[5 * cols + 60] = std::numeric_limits<float>::infinity();         // a row holding inf
+  x[6 * cols + 3] = std::numeric_limits<float>::quiet_NaN();         // a row holding NaN
+  for (std::size_t k = 0; k < cols; ++k) x[7 * cols + k] *= 1e-39f;  // subnormal d
+  const isa_guard guard;
+  for (simd::isa i : lowp_test::supported_isas()) {
+    REQUIRE(simd::set_active_isa(i));
+    const auto a = gemm::quantize_activations(x.data(), rows, cols);
+    for (std::size_t n = 0; n < rows; ++n) {
+      INFO("isa " << simd::isa_name(i) << " row " << n);
+      if (n == 5 || n == 6) {
+        CHECK(std::isnan(a.scales[n]));
+        for (std::size_t k = 0; k < cols; ++k) REQUIRE(a.values[n * cols + k] == 0);
+        continue;
+      }
+      double amax = 0.0;
+      for (std::size_t k = 0; k < cols; ++k)
+        amax = std::max(amax, std::fabs(double{x[n * cols + k]}));
+      // float32 division, correctly rounded: the double quotient rounded once to float.
+      const float d = static_cast<float>(amax / 127.0);
+      REQUIRE(bits_of(a.scales[n]) == bits_of(d));
+      for (std::size_t k = 0; k < cols; ++k) {
+        const float r = static_cast<float>(double{x[n * cols + k]} / double{d});
+        double q = std::nearbyint(static_cast<double>(r));  // ties to even (default mode)
+        q = std::min(127.0, std::max(-127.0, q));
+        INFO("column " << k << " x=" << x[n * cols + k]);
+        REQUIRE(a.values[n * cols + k] == static_cast<int>(q));
+      }
     }
   }
 }

@@ -81,14 +81,7 @@ std::vector<float> sample(std::size_t n, std::uint32_t seed) {
   return x;
 }
 
-/// Restores the active ISA on scope exit.
-struct isa_guard {
-  simd::isa saved = simd::active_isa();
-  isa_guard() = default;
-  isa_guard(const isa_guard&) = delete;
-  isa_guard& operator=(const isa_guard&) = delete;
-  ~isa_guard() { simd::set_active_isa(saved); }
-};
+using lowp_test::isa_guard;
 
 /// Expected codes: encode_as element by element (element i: counter_random_bits(seed,
 /// first_index + i, random_count)).

@@ -21,4 +21,13 @@ inline std::vector<lowp::simd::isa> supported_isas(scalar_path s = scalar_path::
   return v;
 }
 
+/// Restores the active ISA on scope exit.
+struct isa_guard {
+  lowp::simd::isa saved = lowp::simd::active_isa();
+  isa_guard() = default;
+  isa_guard(const isa_guard&) = delete;
+  isa_guard& operator=(const isa_guard&) = delete;
+  ~isa_guard() { lowp::simd::set_active_isa(saved); }
+};
+
 }  // namespace lowp_test

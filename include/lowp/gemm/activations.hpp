@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "lowp/codec/fp32.hpp"
+#include "lowp/simd/avx512/gemm_kernels.hpp"
+#include "lowp/simd/detect.hpp"
 #include "lowp/simd/float_env.hpp"
 
 namespace lowp {
@@ -45,12 +47,24 @@ inline void validate(const int8_activations& a) {
 /// Runs with IEEE denormals whatever the caller's FTZ/DAZ setting.
 inline float quantize_activation_row(const float* x, std::size_t cols, std::int8_t* out) {
   const simd::ieee_denormals env;  // float_env.hpp
+#if LOWP_HAVE_AVX512
+  const bool vector = simd::active_isa() == simd::isa::avx512;
+#else
+  const bool vector = false;
+#endif
   float amax = 0.0f;
   bool finite = true;
-  for (std::size_t k = 0; k < cols; ++k) {
-    finite = finite && fp32::is_finite(x[k]);
-    const float a = fp32::abs(x[k]);
-    if (a > amax) amax = a;
+  if (vector) {
+#if LOWP_HAVE_AVX512
+    amax = simd::avx512::row_amax(x, cols);
+    finite = fp32::is_finite(amax);
+#endif
+  } else {
+    for (std::size_t k = 0; k < cols; ++k) {
+      finite = finite && fp32::is_finite(x[k]);
+      const float a = fp32::abs(x[k]);
+      if (a > amax) amax = a;
+    }
   }
   if (!finite) {
     for (std::size_t k = 0; k < cols; ++k) out[k] = 0;
@@ -61,6 +75,12 @@ inline float quantize_activation_row(const float* x, std::size_t cols, std::int8
     for (std::size_t k = 0; k < cols; ++k) out[k] = 0;
     return 0.0f;
   }
+#if LOWP_HAVE_AVX512
+  if (vector) {
+    simd::avx512::quantize_row_int8(x, cols, d, out);
+    return d;
+  }
+#endif
   for (std::size_t k = 0; k < cols; ++k) {
     const float r = x[k] / d;
     float t = fp32::round_half_even(r);

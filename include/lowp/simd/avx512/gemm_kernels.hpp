@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 
 #include "lowp/simd/avx512/vec.hpp"  // <immintrin.h> without GCC 12's false warnings
 #include "lowp/simd/gemm_args.hpp"
@@ -62,6 +63,46 @@ LOWP_TARGET_AVX512_VNNI __attribute__((noinline)) inline void lut_tables(const s
     _mm512_storeu_si512(tb + 128, high_a);
     _mm512_storeu_si512(tb + 192, high_b);
   }
+}
+
+/// max |x[k]| over a row of activations, NaN when the row holds NaN or ±inf (the dynamic int8
+/// rule's step 1, gemm/activations.hpp).
+LOWP_TARGET_AVX512 inline float row_amax(const float* x, std::size_t cols) {
+  const __m512 inf = _mm512_set1_ps(std::numeric_limits<float>::infinity());
+  __m512 amax = _mm512_setzero_ps();
+  __mmask16 odd = 0;
+  for (std::size_t k = 0; k < cols; k += 16) {
+    const __mmask16 live =
+        cols - k >= 16 ? __mmask16(0xFFFF) : static_cast<__mmask16>((1u << (cols - k)) - 1u);
+    const __m512 a = _mm512_abs_ps(_mm512_maskz_loadu_ps(live, x + k));
+    odd = static_cast<__mmask16>(odd | _mm512_mask_cmp_ps_mask(live, a, inf, _CMP_NLT_UQ));
+    amax = _mm512_max_ps(amax, a);
+  }
+  if (odd != 0) return std::numeric_limits<float>::quiet_NaN();
+  return _mm512_reduce_max_ps(amax);
+}
+
+/// values[k] = clamp(round_half_even(x[k] / d), -127, 127) for a row (rule step 4).
+LOWP_TARGET_AVX512 inline void quantize_row_int8(const float* x, std::size_t cols, float d,
+                                                 std::int8_t* out) {
+  const __m512 dv = _mm512_set1_ps(d), top = _mm512_set1_ps(127.0f);
+  const __m512 bottom = _mm512_set1_ps(-127.0f);
+  for (std::size_t k = 0; k < cols; k += 16) {
+    const __mmask16 live =
+        cols - k >= 16 ? __mmask16(0xFFFF) : static_cast<__mmask16>((1u << (cols - k)) - 1u);
+    const __m512 r = _mm512_div_ps(_mm512_maskz_loadu_ps(live, x + k), dv);
+    __m512 t = _mm512_roundscale_ps(r, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    t = _mm512_min_ps(_mm512_max_ps(t, bottom), top);
+    _mm512_mask_cvtepi32_storeu_epi8(out + k, live, _mm512_cvttps_epi32(t));
+  }
+}
+
+/// The 16 codebook levels of coded weights in every 16-byte lane (for `vpshufb`).
+LOWP_TARGET_AVX512_VNNI inline __attribute__((always_inline)) __m512i codebook_lanes(
+    const lut_weight_view& w) {
+  std::int32_t b[4];
+  std::memcpy(b, w.codebook, 16);
+  return _mm512_set4_epi32(b[3], b[2], b[1], b[0]);
 }
 
 /// Contract steps 1-2 for tile t and group g: I_g = sum (a * level) - zero * sum a, then
@@ -187,12 +228,7 @@ LOWP_TARGET_AVX512_VNNI __attribute__((noinline)) void dot_tiles(const lut_weigh
   constexpr std::size_t vectors = L == simd::packed_layout::crumbs ? 2 : 4;
   const std::size_t tile_bytes = w.chunks * vectors * lut_unit_bytes;
   const std::uint8_t* planes = w.planes + t * tile_bytes;
-  __m512i book = _mm512_setzero_si512();  // coded: code -> level in every 16-byte lane
-  if constexpr (coded) {
-    std::int32_t b[4];
-    std::memcpy(b, w.codebook, 16);
-    book = _mm512_set4_epi32(b[3], b[2], b[1], b[0]);
-  }
+  const __m512i book = coded ? codebook_lanes(w) : _mm512_setzero_si512();
   __m512 facc[BN][R];
 #pragma GCC unroll 4
   for (std::size_t n = 0; n < BN; ++n)
@@ -303,12 +339,7 @@ LOWP_TARGET_AVX512_VNNI __attribute__((noinline)) void f32_tile(const lut_weight
   const std::size_t cols = x[0].cols;
   const std::size_t tile_bytes = w.chunks * vectors * lut_unit_bytes;
   const std::uint8_t* planes = w.planes + t * tile_bytes;
-  __m512i book = _mm512_setzero_si512();
-  if constexpr (coded) {
-    std::int32_t b[4];
-    std::memcpy(b, w.codebook, 16);
-    book = _mm512_set4_epi32(b[3], b[2], b[1], b[0]);
-  }
+  const __m512i book = coded ? codebook_lanes(w) : _mm512_setzero_si512();
   const __m512i byte = _mm512_set1_epi32(0xFF);
   __m512 acc[BN];
 #pragma GCC unroll 4
