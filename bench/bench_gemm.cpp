@@ -133,14 +133,15 @@ struct lut_case {
 
 bool same_bits(float a, float b) { return std::memcmp(&a, &b, sizeof(float)) == 0; }
 
-const lut_case& lut_weights(unsigned bits, shape s) {
-  static std::map<std::tuple<unsigned, std::size_t, std::size_t>, lut_case> cache;
-  const auto key = std::make_tuple(bits, s.m, s.k);
+const lut_case& lut_weights(unsigned bits, shape s,
+                            gemm::weight_layout layout = gemm::weight_layout::automatic) {
+  static std::map<std::tuple<unsigned, std::size_t, std::size_t, int>, lut_case> cache;
+  const auto key = std::make_tuple(bits, s.m, s.k, static_cast<int>(layout));
   auto it = cache.find(key);
   if (it != cache.end()) return it->second;
   lut_case c;
   const gemm::int_weights w = make_weights(bits, s);
-  c.packed = std::make_unique<gemm::packed_weights>(w);
+  c.packed = std::make_unique<gemm::packed_weights>(w, layout);
   const gemm::int8_activations& a = activations(1, s.k).q;
   std::vector<float> y(s.m);
   gemm::matmul(*c.packed, a, lowp::span<float>(y));
@@ -180,10 +181,13 @@ void set_gemm_counters(benchmark::State& state, shape s, std::size_t n, std::siz
       static_cast<double>(s.m * s.k), benchmark::Counter::kIsIterationInvariantRate);
 }
 
-void lut_bench(benchmark::State& state, unsigned bits, shape s, std::size_t n, unsigned threads) {
+void lut_bench(benchmark::State& state, unsigned bits, shape s, std::size_t n, unsigned threads,
+               gemm::weight_layout layout = gemm::weight_layout::automatic) {
   simd::set_active_isa(kStartIsa);
-  const lut_case& c = lut_weights(bits, s);
-  const std::string& error = c.error.empty() ? thread_check(bits, s, n) : c.error;
+  const lut_case& c = lut_weights(bits, s, layout);
+  const std::string& error = c.error.empty() && layout == gemm::weight_layout::automatic
+                                 ? thread_check(bits, s, n)
+                                 : c.error;
   if (!error.empty()) {
     state.SkipWithError(error.c_str());
     return;
@@ -382,9 +386,8 @@ constexpr width kWidths[] = {
 // group is followed by its baselines where it has them.
 bool wanted(const width& w, shape s, std::size_t n) {
   if (n <= 8) return true;
-  if (s.k != kSquare.k) return false;
-  if (w.bits == kTernary || w.bits >= kMxfp4) return n == 32;
-  return true;
+  if (w.bits == kTernary || w.bits >= kMxfp4) return n == 32 && s.k == kSquare.k;
+  return s.k == kSquare.k || w.bits != 3;
 }
 
 // GEMV with weights streamed from DRAM: kCopies packed copies of the square matrix (well over
@@ -466,6 +469,19 @@ const bool kRegistered = [] {
           [s, n](benchmark::State& st) { openblas_bench(st, s, n); })
           ->Unit(benchmark::kMicrosecond);
 #endif
+    }
+  }
+  // The kernel family the library did not pick (table lookups for 2-4 bits, int8 dot
+  // products for 1 bit), for comparison.
+  for (unsigned bits : {1u, 2u, 3u, 4u}) {
+    const gemm::weight_layout other =
+        bits == 1 ? gemm::weight_layout::dot_bytes : gemm::weight_layout::bit_planes;
+    for (std::size_t n : {std::size_t{1}, std::size_t{128}}) {
+      const std::string name = "gemm_other_family/" + std::to_string(bits) + "/" +
+                               shape_name(kSquare) + "/N" + std::to_string(n) + "/t1";
+      benchmark::RegisterBenchmark(name.c_str(), [bits, n, other](benchmark::State& st) {
+        lut_bench(st, bits, kSquare, n, 1, other);
+      })->Unit(benchmark::kMicrosecond);
     }
   }
   for (const width& w : kWidths) {

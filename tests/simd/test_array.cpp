@@ -24,6 +24,7 @@
 #include "lowp/simd/isa.hpp"
 #include "support/bits.hpp"
 #include "support/catch.hpp"
+#include "support/isas.hpp"
 
 namespace {
 
