@@ -40,11 +40,27 @@ struct aligned_delete {
   void operator()(std::uint8_t* p) const noexcept { ::operator delete[](p, std::align_val_t{64}); }
 };
 using aligned_bytes = std::unique_ptr<std::uint8_t[], aligned_delete>;
-inline aligned_bytes allocate_aligned(std::size_t n) {
+/// Whether allocate_aligned clears the bytes.
+enum class fill { zeros, none };
+inline aligned_bytes allocate_aligned(std::size_t n, fill f = fill::zeros) {
   auto* p = static_cast<std::uint8_t*>(
       ::operator new[](std::max<std::size_t>(n, 1), std::align_val_t{64}));
-  std::fill(p, p + std::max<std::size_t>(n, 1), std::uint8_t{0});
+  if (f == fill::zeros) std::fill(p, p + std::max<std::size_t>(n, 1), std::uint8_t{0});
   return aligned_bytes(p);
+}
+
+/// The sum of n int8 values (whole 64-byte blocks with vpdpbusd on AVX-512).
+inline std::int32_t sum_int8(const std::int8_t* x, std::size_t n) {
+  std::int32_t sum = 0;
+  std::size_t k = 0;
+#if LOWP_HAVE_AVX512
+  if (simd::active_isa() == simd::isa::avx512 && simd::supports_avx512_vnni()) {
+    k = n / 64 * 64;
+    sum = simd::avx512::sum_int8(x, k);
+  }
+#endif
+  for (; k < n; ++k) sum += x[k];
+  return sum;
 }
 }  // namespace detail
 
@@ -244,7 +260,8 @@ class activation_tables {
     chunks_ = v.chunks;
     groups_ = v.groups;
     lookups_ = v.layout == simd::packed_layout::bit_planes;
-    tables_ = detail::allocate_aligned(lookups_ ? a.rows * chunks_ * simd::lut_table_bytes : 0);
+    tables_ = detail::allocate_aligned(lookups_ ? a.rows * chunks_ * simd::lut_table_bytes : 0,
+                                       detail::fill::none);  // every byte is built below
     values_ = detail::allocate_aligned(a.rows * chunks_ * simd::lut_chunk_cols);
     sums_.assign(a.rows * groups_, 0);
     for (std::size_t n = 0; n < a.rows; ++n) {
@@ -256,9 +273,7 @@ class activation_tables {
         const std::size_t span_cols = simd::group_columns(v);
         const std::size_t k0 = g * span_cols;
         const std::size_t k1 = std::min(a.cols, k0 + span_cols);
-        std::int32_t sum = 0;
-        for (std::size_t k = k0; k < k1; ++k) sum += x[k];
-        sums_[n * groups_ + g] = sum;
+        sums_[n * groups_ + g] = k1 > k0 ? detail::sum_int8(x + k0, k1 - k0) : 0;
       }
     }
   }

@@ -65,6 +65,14 @@ LOWP_TARGET_AVX512_VNNI __attribute__((noinline)) inline void lut_tables(const s
   }
 }
 
+/// The sum of n int8 values, n a multiple of 64 (vpdpbusd with unsigned ones).
+LOWP_TARGET_AVX512_VNNI inline std::int32_t sum_int8(const std::int8_t* x, std::size_t n) {
+  __m512i acc = _mm512_setzero_si512();
+  for (std::size_t k = 0; k < n; k += 64)
+    acc = _mm512_dpbusd_epi32(acc, _mm512_set1_epi8(1), _mm512_loadu_si512(x + k));
+  return _mm512_reduce_add_epi32(acc);
+}
+
 /// max |x[k]| over a row of activations, NaN when the row holds NaN or ±inf (the dynamic int8
 /// rule's step 1, gemm/activations.hpp).
 LOWP_TARGET_AVX512 inline float row_amax(const float* x, std::size_t cols) {
