@@ -113,6 +113,18 @@ LOWP_TARGET_AVX512_VNNI inline __attribute__((always_inline)) __m512i codebook_l
   return _mm512_set4_epi32(b[3], b[2], b[1], b[0]);
 }
 
+/// How many blocks of tiles ahead the kernels prefetch.
+inline constexpr std::size_t lut_prefetch_blocks = 2;
+
+/// Asks for `bytes` (whole 64-byte lines) of the weights the next kernel call reads, into L2:
+/// a block of tiles is a set of short streams that the hardware prefetchers pick up late, so
+/// each call spreads the next block's lines over its chunks (GEMV from DRAM).
+LOWP_TARGET_AVX512_VNNI inline __attribute__((always_inline)) void prefetch_next_block(
+    const std::uint8_t* at, std::size_t bytes) {
+  for (std::size_t b = 0; b < bytes; b += 64)
+    _mm_prefetch(reinterpret_cast<const char*>(at + b), _MM_HINT_T1);
+}
+
 /// Contract steps 1-2 for tile t and group g: I_g = sum (a * level) - zero * sum a, then
 /// acc = fma(float(I_g), scale, acc).
 LOWP_TARGET_AVX512_VNNI inline __attribute__((always_inline)) __m512 end_group(
@@ -170,6 +182,8 @@ LOWP_TARGET_AVX512_VNNI __attribute__((noinline)) void lut_tiles(const lut_weigh
 #pragma GCC unroll 4
       for (std::size_t r = 0; r < R; ++r) iacc[n][r] = _mm512_setzero_si512();
     for (std::size_t c = c0; c < c1; ++c) {
+      prefetch_next_block(planes + lut_prefetch_blocks * R * tile_bytes + c * R * unit_stride,
+                          R * unit_stride);
 #pragma GCC unroll 4
       for (std::size_t r = 0; r < R; ++r) {
         const std::uint8_t* u = planes + r * tile_bytes + c * unit_stride;
@@ -256,6 +270,10 @@ LOWP_TARGET_AVX512_VNNI __attribute__((noinline)) void dot_tiles(const lut_weigh
         for (unsigned e = 0; e < parts; ++e) acc[n][r][e] = _mm512_setzero_si512();
     for (std::size_t c = c0; c < c1; ++c) {
       const std::uint8_t* pc = planes + c * vectors * lut_unit_bytes;
+      if constexpr (L == simd::packed_layout::crumbs)  // nibbles: the prefetchers keep up
+        prefetch_next_block(
+            planes + lut_prefetch_blocks * R * tile_bytes + c * R * vectors * lut_unit_bytes,
+            R * vectors * lut_unit_bytes);
 #pragma GCC unroll 4
       for (std::size_t u = 0; u < vectors; ++u) {
         // Field e of vector u covers columns 32 / parts * e + 4 u + q (gemm_args.hpp).
