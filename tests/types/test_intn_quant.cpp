@@ -7,6 +7,11 @@
 #include <stdexcept>
 #include <vector>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <xmmintrin.h>
+#define LOWP_TEST_MXCSR 1
+#endif
+
 #include "lowp/lowp.hpp"
 #include "support/bits.hpp"
 #include "support/catch.hpp"
@@ -266,3 +271,35 @@ TEST_CASE("quantize_int arrays: grouping - exact dequantization - bad input", "[
         std::invalid_argument);
   }
 }
+
+#if defined(LOWP_TEST_MXCSR)
+TEST_CASE("quantize_int: scale rules and argument checks ignore MXCSR's DAZ and FTZ", "[types]") {
+  // A -ffast-math caller runs with DAZ/FTZ set: subnormal amax, range and scale must give the
+  // parameters they give without (a float comparison or division would flush them to 0).
+  namespace fm = lowp::formats;
+  volatile float tiny = 3e-39f, tiny_lo = -2e-39f;  // subnormal, kept out of constant folding
+  const auto sym = lowp::choose_symmetric<fm::int8>(tiny, lowp::symmetric_scale::amax_over_qmax);
+  const auto asym = lowp::choose_asymmetric<fm::uint8>(tiny_lo, tiny);
+  const unsigned saved = _mm_getcsr();
+  _mm_setcsr(saved | 0x8040u);  // FTZ (bit 15) | DAZ (bit 6)
+  const auto sym_daz =
+      lowp::choose_symmetric<fm::int8>(tiny, lowp::symmetric_scale::amax_over_qmax);
+  const auto asym_daz = lowp::choose_asymmetric<fm::uint8>(tiny_lo, tiny);
+  bool threw = false;
+  try {
+    const std::vector<float> x{1e-40f, -2e-40f};
+    std::vector<std::uint8_t> q(2);
+    const lowp::affine_params p{tiny, 0};
+    lowp::quantize_int<fm::int8>(lowp::span<const float>(x), lowp::span<std::uint8_t>(q),
+                                 lowp::span<const lowp::affine_params>(&p, 1), 2);
+  } catch (const std::invalid_argument&) {
+    threw = true;
+  }
+  _mm_setcsr(saved);
+  CHECK_FALSE(threw);
+  CHECK(lowp_test::u32(sym_daz.scale) == lowp_test::u32(sym.scale));
+  CHECK(lowp_test::u32(asym_daz.scale) == lowp_test::u32(asym.scale));
+  CHECK(asym_daz.zero_point == asym.zero_point);
+  CHECK(sym.scale != 1.0f);  // the subnormal range was not taken for zero
+}
+#endif

@@ -13,6 +13,7 @@
 #include <type_traits>
 
 #include "lowp/codec/arith.hpp"
+#include "lowp/codec/fp32.hpp"
 #include "lowp/codec/int_codec.hpp"
 #include "lowp/codec/unpacked.hpp"
 #include "lowp/core/random.hpp"
@@ -112,7 +113,8 @@ inline void check_quant_args(std::size_t n, std::size_t out_n, std::size_t param
                                 " parameter sets (or 1), got " + std::to_string(params_n));
   for (std::size_t g = 0; g < params_n; ++g) {
     const float s = params[g].scale;
-    if (!(s > 0.0f) || s > 3.4028234663852886e38f)
+    // Bit tests: a float comparison would take a subnormal scale for 0 under DAZ.
+    if (!fp32::is_positive(s) || !fp32::is_finite(s))
       throw std::invalid_argument("lowp: scale of group " + std::to_string(g) +
                                   " is not positive and finite");
   }
@@ -188,8 +190,9 @@ constexpr affine_params choose_symmetric(float amax, symmetric_scale rule) noexc
   const float denom = rule == symmetric_scale::amax_over_qmax
                           ? static_cast<float>(int_max(f))
                           : static_cast<float>(int_max(f) - int_min(f)) / 2.0f;
-  const float s = amax / denom;
-  return {s > 0.0f ? s : 1.0f, 0};
+  // fp32:: arithmetic and bit tests: the same result under FTZ/DAZ (-ffast-math callers).
+  const float s = fp32::div(amax, denom);
+  return {fp32::is_positive(s) ? s : 1.0f, 0};
 }
 
 /// Asymmetric parameters (torchao ASYMMETRIC): the range always contains 0;
@@ -198,12 +201,13 @@ constexpr affine_params choose_symmetric(float amax, symmetric_scale rule) noexc
 template <class Fmt>
 constexpr affine_params choose_asymmetric(float lo, float hi) noexcept {
   constexpr int_format f = descriptor_v<Fmt>;
-  const float mn = lo < 0.0f ? lo : 0.0f;
-  const float mx = hi > 0.0f ? hi : 0.0f;
-  const float s = (mx - mn) / static_cast<float>(int_max(f) - int_min(f));
-  if (!(s > 0.0f)) return {1.0f, 0};
+  // fp32:: arithmetic and bit tests: the same result under FTZ/DAZ (-ffast-math callers).
+  const float mn = fp32::is_positive(-lo) ? lo : 0.0f;
+  const float mx = fp32::is_positive(hi) ? hi : 0.0f;
+  const float s = fp32::div(fp32::add(mx, -mn), static_cast<float>(int_max(f) - int_min(f)));
+  if (!fp32::is_positive(s)) return {1.0f, 0};
   const detail::rounded_integer r =
-      detail::round_to_integer(unpack(mn / s), rounding::nearest_even, {});
+      detail::round_to_integer(unpack(fp32::div(mn, s)), rounding::nearest_even, {});
   const std::int64_t z = int_min(f) - detail::clamp_integer(r, -(1 << 20), 1 << 20);
   const std::int64_t zc = z < int_min(f) ? int_min(f) : (z > int_max(f) ? int_max(f) : z);
   return {s, static_cast<std::int32_t>(zc)};

@@ -139,9 +139,10 @@ LOWP_AVX2_FN vu32 lookup256(const std::uint32_t* table, vu32 idx) {
 LOWP_AVX2_FN vu32 int_to_float_bits(vu32 v) { return _mm256_castps_si256(_mm256_cvtepi32_ps(v)); }
 
 /// IEEE float32 product, quotient and sum of bit patterns, each rounded once to nearest even
-/// (the default MXCSR is assumed: no flush-to-zero). The empty asm keeps each result a
-/// separate instruction: GCC's intrinsics are plain vector arithmetic, which -ffp-contract
-/// would otherwise fuse into an FMA.
+/// (flush-to-zero and denormals-are-zero are off: each dispatch point holds an ieee_denormals
+/// guard, simd/float_env.hpp; the rounding field must be nearest). The empty asm keeps each result
+/// a separate instruction: GCC's intrinsics are plain vector arithmetic, which -ffp-contract would
+/// otherwise fuse into an FMA.
 LOWP_AVX2_FN vu32 fmul(vu32 a, vu32 b) {
   __m256 r = _mm256_mul_ps(_mm256_castsi256_ps(a), _mm256_castsi256_ps(b));
   __asm__("" : "+x"(r));

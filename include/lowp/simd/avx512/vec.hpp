@@ -154,7 +154,8 @@ LOWP_AVX512_FN vu32 int_to_float_bits(vu32 v) { return _mm512_castps_si512(_mm51
 
 /// IEEE float32 product, quotient and sum of bit patterns, each rounded once to nearest even
 /// (the embedded-rounding forms: builtins that no -ffp-contract setting fuses into an FMA, and
-/// that ignore MXCSR's rounding field; flush-to-zero is assumed off).
+/// that ignore MXCSR's rounding field; flush-to-zero and denormals-are-zero are off under the
+/// ieee_denormals guard every dispatch point holds, simd/float_env.hpp).
 LOWP_AVX512_FN vu32 fmul(vu32 a, vu32 b) {
   return _mm512_castps_si512(_mm512_mul_round_ps(_mm512_castsi512_ps(a), _mm512_castsi512_ps(b),
                                                  _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));

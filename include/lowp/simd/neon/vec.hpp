@@ -182,7 +182,8 @@ LOWP_NEON_FN vu32 lookup256(const std::uint32_t* table, vu32 idx) {
 LOWP_NEON_FN vu32 int_to_float_bits(vu32 v) { return vreinterpretq_u32_f32(vcvtq_f32_u32(v)); }
 
 /// IEEE float32 product, quotient and sum of bit patterns, each rounded once to nearest even
-/// (AArch64's default FPCR: no flush-to-zero). The empty asm keeps each result a separate
+/// (FPCR.FZ is off under the ieee_denormals guard every dispatch point holds,
+/// simd/float_env.hpp). The empty asm keeps each result a separate
 /// instruction: the intrinsics are plain vector arithmetic, which -ffp-contract would fuse.
 LOWP_NEON_FN vu32 fmul(vu32 a, vu32 b) {
   float32x4_t r = vmulq_f32(vreinterpretq_f32_u32(a), vreinterpretq_f32_u32(b));
