@@ -416,6 +416,82 @@ TEST_CASE("gemm: float32 activations kept exact (the float32 contract)", "[gemm]
   }
 }
 
+TEST_CASE("gemm: codebook levels up to 255 at the int16 bounds, both contracts", "[gemm]") {
+  // The AVX2 and NEON dot kernels add int16 products per half chunk: one codebook lookup for
+  // levels up to 32, two (16 hi + lo) above. Codebooks at 24 (FP4), 32, 33 and 255, rows whose
+  // every code maps to the top level or to 0 with zero points at the other end, activations
+  // all +127 or all -127 (every int16 lane at its largest), groups of 16, 64 and one long row
+  // with a partial last chunk.
+  std::mt19937 rng(255);
+  const std::size_t rows = 35;
+  for (unsigned top : {24u, 32u, 33u, 255u}) {
+    for (std::size_t group : {std::size_t{16}, std::size_t{64}, std::size_t{4100}}) {
+      const std::size_t cols = group == 4100 ? 4100 : 203;
+      auto w = random_weights(rng, rows, cols, 8, group);
+      w.codebook.resize(16);
+      w.codebook[0] = static_cast<std::uint8_t>(top);
+      w.codebook[1] = 0;
+      for (std::size_t c = 2; c < 16; ++c)
+        w.codebook[c] = static_cast<std::uint8_t>(rng() % (top + 1));
+      const std::size_t groups = w.zeros.size() / rows;
+      for (std::size_t m = 0; m < rows; ++m) {
+        for (std::size_t k = 0; k < cols; ++k)
+          w.levels[m * cols + k] = static_cast<std::uint8_t>(m % 3 == 2 ? rng() % 16 : m % 3);
+        for (std::size_t g = 0; g < groups; ++g)
+          if (m % 3 != 2) w.zeros[m * groups + g] = m % 3 == 0 ? 0 : 255;
+      }
+      auto a = random_activations(rng, 3, cols);
+      for (std::size_t k = 0; k < cols; ++k) {
+        a.values[k] = 127;
+        a.values[cols + k] = -127;
+      }
+      const std::string what = "top=" + std::to_string(top) + " group=" + std::to_string(group);
+      check_all_kernels(w, a, oracle(w, a), what);
+
+      std::vector<float> x(3 * cols);
+      std::normal_distribution<float> nd;
+      for (auto& v : x) v = std::ldexp(nd(rng), static_cast<int>(rng() % 20) - 10);
+      const auto want = oracle_f32(w, x, 3);
+      for_each_kernel(
+          w, [&](const gemm::packed_weights& p, gemm::gemm_kernel k, const std::string& where) {
+            std::vector<float> y(want.size(), -1.0f);
+            gemm::matmul(p, x.data(), 3, lowp::span<float>(y), lowp::parallel{1, 1},
+                         gemm::float_activations::exact, k);
+            std::size_t first = 0;
+            const std::size_t bad = count_differences(y, want, first);
+            INFO(what << " " << where
+                      << " kernel=" << gemm::kernel_name(p, k, gemm::float_activations::exact));
+            CHECK(bad == 0);
+          });
+    }
+  }
+}
+
+TEST_CASE("gemm: AVX2 and NEON run codebooks, groups of 16 and float32 vectorized", "[gemm]") {
+  std::mt19937 rng(16);
+  auto coded = random_weights(rng, 20, 64, 8, 32);
+  coded.codebook.assign(16, 200);
+  for (auto& c : coded.levels) c = static_cast<std::uint8_t>(c % 16);
+  const std::vector<float> halves(64, 0.5f);
+  const auto mx = gemm::from_blocks(
+      lowp::blocks::quantize<lowp::blocks::mxfp4>(lowp::span<const float>(halves)), 1, 64);
+  std::vector<gemm::int_weights> cases = {coded, mx};
+  cases.push_back(random_weights(rng, 20, 64, 2, 16));  // crumbs, groups of 16
+  cases.push_back(random_weights(rng, 20, 64, 4, 16));  // nibbles, groups of 16
+  const isa_guard guard;
+  for (simd::isa i : lowp_test::supported_isas()) {
+    if (i != simd::isa::avx2 && i != simd::isa::neon) continue;
+    REQUIRE(simd::set_active_isa(i));
+    const std::string name = simd::isa_name(i);
+    for (const auto& w : cases) {
+      const gemm::packed_weights p(w);
+      CHECK(gemm::kernel_name(p) == name + "-dot");
+      CHECK(gemm::kernel_name(p, gemm::gemm_kernel::automatic, gemm::float_activations::exact) ==
+            name + "-f32");
+    }
+  }
+}
+
 TEST_CASE("gemm: the dynamic activation rule", "[gemm]") {
   constexpr std::size_t rows = 8, cols = 67;
   std::mt19937 rng(77);

@@ -329,6 +329,26 @@ inline kernel_choice choose_kernel(gemm_kernel k, const simd::lut_weight_view& v
         return {&simd::avx512::f32_gemm<packed_layout::coded_nibbles>, "avx512-f32"};
     }
 #endif
+#if LOWP_HAVE_AVX2
+    if (k == gemm_kernel::automatic && simd::active_isa() == simd::isa::avx2) {
+      if (v.layout == packed_layout::crumbs)
+        return {&simd::avx2::f32_gemm<packed_layout::crumbs>, "avx2-f32"};
+      if (v.layout == packed_layout::nibbles)
+        return {&simd::avx2::f32_gemm<packed_layout::nibbles>, "avx2-f32"};
+      if (v.layout == packed_layout::coded_nibbles)
+        return {&simd::avx2::f32_gemm<packed_layout::coded_nibbles>, "avx2-f32"};
+    }
+#endif
+#if LOWP_HAVE_NEON
+    if (k == gemm_kernel::automatic && simd::active_isa() == simd::isa::neon) {
+      if (v.layout == packed_layout::crumbs)
+        return {&simd::neon::f32_gemm<packed_layout::crumbs>, "neon-f32"};
+      if (v.layout == packed_layout::nibbles)
+        return {&simd::neon::f32_gemm<packed_layout::nibbles>, "neon-f32"};
+      if (v.layout == packed_layout::coded_nibbles)
+        return {&simd::neon::f32_gemm<packed_layout::coded_nibbles>, "neon-f32"};
+    }
+#endif
     return {&simd::scalar::f32_gemm, "scalar-f32"};
   }
   if (k == gemm_kernel::automatic) {
@@ -350,15 +370,14 @@ inline kernel_choice choose_kernel(gemm_kernel k, const simd::lut_weight_view& v
       }
     }
 #endif
-    // (other ISAs' rows go here; their kernels take neither groups of 16 nor codebooks yet)
-    if (v.half_groups || v.layout == packed_layout::coded_nibbles)
-      return {&simd::scalar::lut_gemm, "scalar"};
 #if LOWP_HAVE_AVX2
     if (simd::active_isa() == simd::isa::avx2) {
       if (v.layout == packed_layout::crumbs)
         return {&simd::avx2::dot_gemm<packed_layout::crumbs>, "avx2-dot"};
       if (v.layout == packed_layout::nibbles)
         return {&simd::avx2::dot_gemm<packed_layout::nibbles>, "avx2-dot"};
+      if (v.layout == packed_layout::coded_nibbles)
+        return {&simd::avx2::dot_gemm<packed_layout::coded_nibbles>, "avx2-dot"};
     }
 #endif
 #if LOWP_HAVE_NEON
@@ -367,6 +386,8 @@ inline kernel_choice choose_kernel(gemm_kernel k, const simd::lut_weight_view& v
         return {&simd::neon::dot_gemm<packed_layout::crumbs>, "neon-dot"};
       if (v.layout == packed_layout::nibbles)
         return {&simd::neon::dot_gemm<packed_layout::nibbles>, "neon-dot"};
+      if (v.layout == packed_layout::coded_nibbles)
+        return {&simd::neon::dot_gemm<packed_layout::coded_nibbles>, "neon-dot"};
       if (v.layout == packed_layout::bit_planes) {
         if (v.bits == 1) return {&simd::neon::lut_gemm<1>, "neon-lut"};
         if (v.bits == 2) return {&simd::neon::lut_gemm<2>, "neon-lut"};
@@ -391,7 +412,7 @@ inline std::size_t tiles_per_pass(const packed_weights& w) {
 }  // namespace detail
 
 /// The name of the kernel a matmul with these weights would run here: "<isa>-lut" (table
-/// lookups), "<isa>-dot" (int8 dot products), "avx512-f32" (float32 activations), "scalar" or
+/// lookups), "<isa>-dot" (int8 dot products), "<isa>-f32" (float32 activations), "scalar" or
 /// "scalar-f32".
 inline const char* kernel_name(const packed_weights& w, gemm_kernel k = gemm_kernel::automatic,
                                float_activations mode = float_activations::dynamic_int8) {
