@@ -70,7 +70,11 @@ LOWP_TARGET_AVX512_VNNI inline std::int32_t sum_int8(const std::int8_t* x, std::
   __m512i acc = _mm512_setzero_si512();
   for (std::size_t k = 0; k < n; k += 64)
     acc = _mm512_dpbusd_epi32(acc, _mm512_set1_epi8(1), _mm512_loadu_si512(x + k));
-  return _mm512_reduce_add_epi32(acc);
+  alignas(64) std::int32_t part[16];  // (GCC 12 warns inside _mm512_reduce_add_epi32)
+  _mm512_store_si512(part, acc);
+  std::int32_t sum = 0;
+  for (std::int32_t v : part) sum += v;
+  return sum;
 }
 
 /// max |x[k]| over a row of activations, NaN when the row holds NaN or ±inf (the dynamic int8
@@ -87,7 +91,11 @@ LOWP_TARGET_AVX512 inline float row_amax(const float* x, std::size_t cols) {
     amax = _mm512_max_ps(amax, a);
   }
   if (odd != 0) return std::numeric_limits<float>::quiet_NaN();
-  return _mm512_reduce_max_ps(amax);
+  alignas(64) float part[16];  // (GCC 12 warns inside _mm512_reduce_max_ps)
+  _mm512_store_ps(part, amax);
+  float m = 0.0f;
+  for (float v : part) m = v > m ? v : m;  // finite, non-negative lanes
+  return m;
 }
 
 /// values[k] = clamp(round_half_even(x[k] / d), -127, 127) for a row (rule step 4).
