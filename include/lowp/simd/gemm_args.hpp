@@ -54,6 +54,14 @@ enum class packed_layout : std::uint8_t {
   coded_nibbles,
 };
 
+/// How a 16-bit dot kernel (AVX2, NEON) turns codebook codes into levels: one lookup, or two
+/// (16 hi + lo, both below 16) for levels too large for its int16 pair sums.
+enum class level_lookup : std::uint8_t { single, split };
+
+/// What a scale group covers in a dot kernel: whole chunks, or each half of a chunk (groups
+/// of 16 columns).
+enum class group_cover : std::uint8_t { chunks, halves };
+
 /// Bytes of one (tile, chunk) of packed weights.
 constexpr std::size_t packed_chunk_bytes(packed_layout l, unsigned bits) noexcept {
   return l == packed_layout::bit_planes ? bits * lut_unit_bytes

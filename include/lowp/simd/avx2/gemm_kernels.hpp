@@ -118,26 +118,29 @@ LOWP_TARGET_AVX2 inline __attribute__((always_inline)) __m256i field_levels(__m2
   return f;
 }
 
-/// The int32 row sums of int16 pair sums (`vpmaddwd`): part, plus 16 part_hi when Split.
-template <bool Split>
+/// The int32 row sums of int16 pair sums (`vpmaddwd`): part, plus 16 part_hi for
+/// level_lookup::split.
+template <level_lookup Lookup>
 LOWP_TARGET_AVX2 inline __attribute__((always_inline)) __m256i widen(__m256i part,
                                                                      __m256i part_hi) {
   const __m256i sum = _mm256_madd_epi16(part, _mm256_set1_epi16(1));
-  if constexpr (!Split) return sum;
+  if constexpr (Lookup == level_lookup::single) return sum;
   return _mm256_add_epi32(sum, _mm256_madd_epi16(part_hi, _mm256_set1_epi16(16)));
 }
 
 /// R tiles from tile t for one activation row with the int8 dot-product kernel: y[m] for
-/// their rows (none past M). Split: coded levels above dot_narrow_level, looked up as
-/// 16 hi + lo through two codebooks. Half: groups of 16 columns, the low and high halves of
-/// each chunk summed apart (groups 2 c and 2 c + 1).
-template <simd::packed_layout L, bool Split, bool Half, std::size_t R>
+/// their rows (none past M). level_lookup::split: coded levels above dot_narrow_level, looked up as
+/// 16 hi + lo through two codebooks. group_cover::halves: groups of 16 columns, the low and high
+/// halves of each chunk summed apart (groups 2 c and 2 c + 1).
+template <simd::packed_layout L, level_lookup Lookup, group_cover Cover, std::size_t R>
 LOWP_TARGET_AVX2 __attribute__((noinline)) void dot_tiles(const lut_weight_view& w,
                                                           const lut_row_view& x, std::size_t t,
                                                           float* y) {
   static_assert(L == simd::packed_layout::crumbs || L == simd::packed_layout::nibbles ||
                     L == simd::packed_layout::coded_nibbles,
                 "dot layouts only");
+  constexpr bool Split = Lookup == level_lookup::split;  // two lookups per code
+  constexpr bool Half = Cover == group_cover::halves;    // groups of 16 columns
   constexpr bool coded = L == simd::packed_layout::coded_nibbles;
   static_assert(coded || !Split, "only codebook levels are split");
   constexpr unsigned parts = L == simd::packed_layout::crumbs ? 4 : 2;  // fields per byte
@@ -207,7 +210,7 @@ LOWP_TARGET_AVX2 __attribute__((noinline)) void dot_tiles(const lut_weight_view&
                       part_hi[r][h], _mm256_maddubs_epi16(field_levels<L>(v, e, book_hi), xb[j]));
               }
               if (Half || (u + 1) % widen_every != 0) continue;
-              iacc[r][h] = _mm256_add_epi32(iacc[r][h], widen<Split>(part[r][h], part_hi[r][h]));
+              iacc[r][h] = _mm256_add_epi32(iacc[r][h], widen<Lookup>(part[r][h], part_hi[r][h]));
               part[r][h] = part_hi[r][h] = _mm256_setzero_si256();
             }
         }
@@ -218,7 +221,7 @@ LOWP_TARGET_AVX2 __attribute__((noinline)) void dot_tiles(const lut_weight_view&
 #pragma GCC unroll 2
               for (std::size_t h = 0; h < 2; ++h)
                 facc[r][h] = dot_end_group(w, x, t + r, h, 2 * c + s,
-                                           widen<Split>(part[r][h], part_hi[r][h]), facc[r][h]);
+                                           widen<Lookup>(part[r][h], part_hi[r][h]), facc[r][h]);
           }
         }
       }
@@ -238,20 +241,21 @@ LOWP_TARGET_AVX2 __attribute__((noinline)) void dot_tiles(const lut_weight_view&
 }
 
 /// Outputs of tiles [t0, t1) for one activation row with the int8 dot-product kernel.
-template <simd::packed_layout L, bool Split, bool Half>
+template <simd::packed_layout L, level_lookup Lookup, group_cover Cover>
 LOWP_TARGET_AVX2 void dot_gemv(const lut_weight_view& w, const lut_row_view& x, std::size_t t0,
                                std::size_t t1, float* y) {
-  constexpr std::size_t R = Split ? 1 : 2;  // Split: twice the int16 sums, one tile
+  constexpr std::size_t R =
+      Lookup == level_lookup::split ? 1 : 2;  // Split: twice the int16 sums, one tile
   std::size_t t = t0;
-  for (; t + R <= t1; t += R) dot_tiles<L, Split, Half, R>(w, x, t, y);
-  for (; t < t1; ++t) dot_tiles<L, Split, Half, 1>(w, x, t, y);
+  for (; t + R <= t1; t += R) dot_tiles<L, Lookup, Cover, R>(w, x, t, y);
+  for (; t < t1; ++t) dot_tiles<L, Lookup, Cover, 1>(w, x, t, y);
 }
 
 /// dot_gemv for `count` activation rows (y[n * ldy + m]).
-template <simd::packed_layout L, bool Split, bool Half>
+template <simd::packed_layout L, level_lookup Lookup, group_cover Cover>
 LOWP_TARGET_AVX2 void dot_rows(const lut_weight_view& w, const lut_row_view* x, std::size_t count,
                                std::size_t t0, std::size_t t1, float* y, std::size_t ldy) {
-  for (std::size_t n = 0; n < count; ++n) dot_gemv<L, Split, Half>(w, x[n], t0, t1, y + n * ldy);
+  for (std::size_t n = 0; n < count; ++n) dot_gemv<L, Lookup, Cover>(w, x[n], t0, t1, y + n * ldy);
 }
 
 /// Outputs of tiles [t0, t1) for `count` activation rows (y[n * ldy + m]), dot products.
@@ -260,12 +264,14 @@ LOWP_TARGET_AVX2 void dot_gemm(const lut_weight_view& w, const lut_row_view* x, 
                                std::size_t t0, std::size_t t1, float* y, std::size_t ldy) {
   if constexpr (L == simd::packed_layout::coded_nibbles) {
     if (codebook_top(w) > dot_narrow_level) {
-      if (w.half_groups) return dot_rows<L, true, true>(w, x, count, t0, t1, y, ldy);
-      return dot_rows<L, true, false>(w, x, count, t0, t1, y, ldy);
+      if (w.half_groups)
+        return dot_rows<L, level_lookup::split, group_cover::halves>(w, x, count, t0, t1, y, ldy);
+      return dot_rows<L, level_lookup::split, group_cover::chunks>(w, x, count, t0, t1, y, ldy);
     }
   }
-  if (w.half_groups) return dot_rows<L, false, true>(w, x, count, t0, t1, y, ldy);
-  dot_rows<L, false, false>(w, x, count, t0, t1, y, ldy);
+  if (w.half_groups)
+    return dot_rows<L, level_lookup::single, group_cover::halves>(w, x, count, t0, t1, y, ldy);
+  dot_rows<L, level_lookup::single, group_cover::chunks>(w, x, count, t0, t1, y, ldy);
 }
 
 /// The zero points of group g for R tiles from tile t as floats 2^23 + zero (rows 0-7, 8-15).

@@ -116,25 +116,27 @@ inline __attribute__((always_inline)) int8x16_t field_levels(uint8x16_t v, unsig
 }
 
 /// The int32 row sums (rows 4 i .. 4 i + 3) of the int16 products of rows 4 i, 4 i + 1 (lo)
-/// and 4 i + 2, 4 i + 3 (hi), plus 16 times those of lo2, hi2 when Split.
-template <bool Split>
+/// and 4 i + 2, 4 i + 3 (hi), plus 16 times those of lo2, hi2 for level_lookup::split.
+template <level_lookup Lookup>
 inline __attribute__((always_inline)) int32x4_t widen_quarter(int16x8_t lo, int16x8_t hi,
                                                               int16x8_t lo2, int16x8_t hi2) {
   const int32x4_t sum = vpaddlq_s16(vpaddq_s16(lo, hi));
-  if constexpr (!Split) return sum;
+  if constexpr (Lookup == level_lookup::single) return sum;
   return vaddq_s32(sum, vshlq_n_s32(vpaddlq_s16(vpaddq_s16(lo2, hi2)), 4));
 }
 
 /// R tiles from tile t for one activation row with the int8 dot-product kernel: y[m] for
-/// their rows (none past M). Split: coded levels above dot_narrow_level, looked up as
-/// 16 hi + lo through two codebooks. Half: groups of 16 columns, the low and high halves of
-/// each chunk summed apart (groups 2 c and 2 c + 1).
-template <simd::packed_layout L, bool Split, bool Half, std::size_t R>
+/// their rows (none past M). level_lookup::split: coded levels above dot_narrow_level, looked up as
+/// 16 hi + lo through two codebooks. group_cover::halves: groups of 16 columns, the low and high
+/// halves of each chunk summed apart (groups 2 c and 2 c + 1).
+template <simd::packed_layout L, level_lookup Lookup, group_cover Cover, std::size_t R>
 __attribute__((noinline)) void dot_tiles(const lut_weight_view& w, const lut_row_view& x,
                                          std::size_t t, float* y) {
   static_assert(L == simd::packed_layout::crumbs || L == simd::packed_layout::nibbles ||
                     L == simd::packed_layout::coded_nibbles,
                 "dot layouts only");
+  constexpr bool Split = Lookup == level_lookup::split;  // two lookups per code
+  constexpr bool Half = Cover == group_cover::halves;    // groups of 16 columns
   constexpr bool coded = L == simd::packed_layout::coded_nibbles;
   static_assert(coded || !Split, "only codebook levels are split");
   constexpr unsigned parts = L == simd::packed_layout::crumbs ? 4 : 2;  // fields per byte
@@ -217,7 +219,7 @@ __attribute__((noinline)) void dot_tiles(const lut_weight_view& w, const lut_row
               if (Half || (u + 1) % widen_every != 0) continue;
               if constexpr (Split)
                 iacc[r][i] = vaddq_s32(
-                    iacc[r][i], widen_quarter<Split>(lo[r][i], hi[r][i], lo2[r][i], hi2[r][i]));
+                    iacc[r][i], widen_quarter<Lookup>(lo[r][i], hi[r][i], lo2[r][i], hi2[r][i]));
               else
                 iacc[r][i] = vpadalq_s16(iacc[r][i], vpaddq_s16(lo[r][i], hi[r][i]));
               lo[r][i] = hi[r][i] = lo2[r][i] = hi2[r][i] = vdupq_n_s16(0);
@@ -231,7 +233,7 @@ __attribute__((noinline)) void dot_tiles(const lut_weight_view& w, const lut_row
               for (std::size_t i = 0; i < 4; ++i)
                 facc[r][i] = gemm_end_group(
                     w, x, t + r, i, 2 * c + s,
-                    widen_quarter<Split>(lo[r][i], hi[r][i], lo2[r][i], hi2[r][i]), facc[r][i]);
+                    widen_quarter<Lookup>(lo[r][i], hi[r][i], lo2[r][i], hi2[r][i]), facc[r][i]);
           }
         }
       }
@@ -251,18 +253,18 @@ __attribute__((noinline)) void dot_tiles(const lut_weight_view& w, const lut_row
 }
 
 /// Outputs of tiles [t0, t1) for one activation row with the int8 dot-product kernel.
-template <simd::packed_layout L, bool Split, bool Half>
+template <simd::packed_layout L, level_lookup Lookup, group_cover Cover>
 void dot_gemv(const lut_weight_view& w, const lut_row_view& x, std::size_t t0, std::size_t t1,
               float* y) {
   // One tile per call: two would spill accumulators out of the 32 registers.
-  for (std::size_t t = t0; t < t1; ++t) dot_tiles<L, Split, Half, 1>(w, x, t, y);
+  for (std::size_t t = t0; t < t1; ++t) dot_tiles<L, Lookup, Cover, 1>(w, x, t, y);
 }
 
 /// dot_gemv for `count` activation rows (y[n * ldy + m]).
-template <simd::packed_layout L, bool Split, bool Half>
+template <simd::packed_layout L, level_lookup Lookup, group_cover Cover>
 void dot_rows(const lut_weight_view& w, const lut_row_view* x, std::size_t count, std::size_t t0,
               std::size_t t1, float* y, std::size_t ldy) {
-  for (std::size_t n = 0; n < count; ++n) dot_gemv<L, Split, Half>(w, x[n], t0, t1, y + n * ldy);
+  for (std::size_t n = 0; n < count; ++n) dot_gemv<L, Lookup, Cover>(w, x[n], t0, t1, y + n * ldy);
 }
 
 /// Outputs of tiles [t0, t1) for `count` activation rows (y[n * ldy + m]), dot products.
@@ -271,12 +273,14 @@ void dot_gemm(const lut_weight_view& w, const lut_row_view* x, std::size_t count
               std::size_t t1, float* y, std::size_t ldy) {
   if constexpr (L == simd::packed_layout::coded_nibbles) {
     if (codebook_top(w) > dot_narrow_level) {
-      if (w.half_groups) return dot_rows<L, true, true>(w, x, count, t0, t1, y, ldy);
-      return dot_rows<L, true, false>(w, x, count, t0, t1, y, ldy);
+      if (w.half_groups)
+        return dot_rows<L, level_lookup::split, group_cover::halves>(w, x, count, t0, t1, y, ldy);
+      return dot_rows<L, level_lookup::split, group_cover::chunks>(w, x, count, t0, t1, y, ldy);
     }
   }
-  if (w.half_groups) return dot_rows<L, false, true>(w, x, count, t0, t1, y, ldy);
-  dot_rows<L, false, false>(w, x, count, t0, t1, y, ldy);
+  if (w.half_groups)
+    return dot_rows<L, level_lookup::single, group_cover::halves>(w, x, count, t0, t1, y, ldy);
+  dot_rows<L, level_lookup::single, group_cover::chunks>(w, x, count, t0, t1, y, ldy);
 }
 
 /// The zero points of group g for R tiles from tile t, as floats (rows 4 i .. 4 i + 3).
