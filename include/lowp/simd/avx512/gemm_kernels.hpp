@@ -357,11 +357,11 @@ LOWP_TARGET_AVX512_VNNI void dot_rows(const lut_weight_view& w, const lut_row_vi
 /// One tile for BN float32 activation rows by the float32 contract: each column's 16 levels
 /// are widened to float lanes (exact), then one `vfmadd` per row adds x[k] * (level - zero)
 /// in ascending column order; columns past K are skipped, so no padding enters a sum.
-template <simd::packed_layout L, std::size_t BN>
-LOWP_TARGET_AVX512_VNNI __attribute__((noinline)) void f32_tile(const lut_weight_view& w,
-                                                                const lut_row_view* x,
-                                                                std::size_t t, float* y,
-                                                                std::size_t ldy) {
+template <simd::packed_layout L, std::size_t R, std::size_t BN>
+LOWP_TARGET_AVX512_VNNI __attribute__((noinline)) void f32_tiles(const lut_weight_view& w,
+                                                                 const lut_row_view* x,
+                                                                 std::size_t t, float* y,
+                                                                 std::size_t ldy) {
   static_assert(L == simd::packed_layout::crumbs || L == simd::packed_layout::nibbles ||
                     L == simd::packed_layout::coded_nibbles,
                 "dot layouts only");
@@ -375,54 +375,81 @@ LOWP_TARGET_AVX512_VNNI __attribute__((noinline)) void f32_tile(const lut_weight
   const std::uint8_t* planes = w.planes + t * tile_bytes;
   const __m512i book = coded ? codebook_lanes(w) : _mm512_setzero_si512();
   const __m512i byte = _mm512_set1_epi32(0xFF);
-  __m512 acc[BN];
+  const __m512i two23 = _mm512_set1_epi32(0x4B000000);  // the bits of 2^23
+  // Every (row, tile) pair is its own chain of fused multiply-adds: R tiles side by side keep
+  // a single activation row from waiting on one chain's latency.
+  __m512 acc[BN][R];
 #pragma GCC unroll 4
-  for (std::size_t n = 0; n < BN; ++n) acc[n] = _mm512_setzero_ps();
+  for (std::size_t n = 0; n < BN; ++n)
+#pragma GCC unroll 4
+    for (std::size_t r = 0; r < R; ++r) acc[n][r] = _mm512_setzero_ps();
   const std::size_t units = w.half_groups ? w.chunks : w.groups;
   for (std::size_t g = 0; g < units; ++g) {
     const std::size_t c0 = g * w.chunks_per_group;
     const std::size_t c1 = std::min(w.chunks, c0 + w.chunks_per_group);
     std::size_t group = w.half_groups ? 2 * g : g;
-    __m512 zero =
-        _mm512_cvtepi32_ps(_mm512_loadu_si512(w.zeros + (t * w.groups + group) * lut_tile_rows));
-    __m512 sum[BN];
+    __m512 zero[R];
 #pragma GCC unroll 4
-    for (std::size_t n = 0; n < BN; ++n) sum[n] = _mm512_setzero_ps();
+    for (std::size_t r = 0; r < R; ++r)
+      zero[r] = _mm512_add_ps(  // 2^23 + zero, exact
+          _mm512_cvtepi32_ps(
+              _mm512_loadu_si512(w.zeros + ((t + r) * w.groups + group) * lut_tile_rows)),
+          _mm512_castsi512_ps(two23));
+    __m512 sum[BN][R];
+#pragma GCC unroll 4
+    for (std::size_t n = 0; n < BN; ++n)
+#pragma GCC unroll 4
+      for (std::size_t r = 0; r < R; ++r) sum[n][r] = _mm512_setzero_ps();
     for (std::size_t c = c0; c < c1; ++c) {
       const std::uint8_t* pc = planes + c * vectors * lut_unit_bytes;
       for (unsigned e = 0; e < parts; ++e) {
         if (w.half_groups && e == parts / 2) {  // the chunk's high half: the next group
 #pragma GCC unroll 4
-          for (std::size_t n = 0; n < BN; ++n) {
-            acc[n] = _mm512_fmadd_ps(
-                sum[n], _mm512_loadu_ps(w.scales + (t * w.groups + group) * lut_tile_rows), acc[n]);
-            sum[n] = _mm512_setzero_ps();
-          }
+          for (std::size_t n = 0; n < BN; ++n)
+#pragma GCC unroll 4
+            for (std::size_t r = 0; r < R; ++r) {
+              acc[n][r] = _mm512_fmadd_ps(
+                  sum[n][r],
+                  _mm512_loadu_ps(w.scales + ((t + r) * w.groups + group) * lut_tile_rows),
+                  acc[n][r]);
+              sum[n][r] = _mm512_setzero_ps();
+            }
           ++group;
           if (group >= w.groups) break;
-          zero = _mm512_cvtepi32_ps(
-              _mm512_loadu_si512(w.zeros + (t * w.groups + group) * lut_tile_rows));
+#pragma GCC unroll 4
+          for (std::size_t r = 0; r < R; ++r)
+            zero[r] = _mm512_add_ps(  // 2^23 + zero, exact
+                _mm512_cvtepi32_ps(
+                    _mm512_loadu_si512(w.zeros + ((t + r) * w.groups + group) * lut_tile_rows)),
+                _mm512_castsi512_ps(two23));
         }
         for (std::size_t u = 0; u < vectors; ++u) {
-          const __m512i v = _mm512_loadu_si512(pc + u * lut_unit_bytes);
-          __m512i levels;  // one level per byte: 16 rows x 4 columns
-          if constexpr (coded) {
-            levels = _mm512_shuffle_epi8(
-                book, _mm512_and_si512(_mm512_srli_epi16(v, field * e), _mm512_set1_epi8(0x0F)));
-          } else {
-            levels = _mm512_and_si512(_mm512_srli_epi16(v, field * e),
-                                      _mm512_set1_epi8(static_cast<char>((1u << field) - 1u)));
+          __m512i levels[R];  // one level per byte: 16 rows x 4 columns
+#pragma GCC unroll 4
+          for (std::size_t r = 0; r < R; ++r) {
+            const __m512i v = _mm512_loadu_si512(pc + r * tile_bytes + u * lut_unit_bytes);
+            if constexpr (coded) {
+              levels[r] = _mm512_shuffle_epi8(
+                  book, _mm512_and_si512(_mm512_srli_epi16(v, field * e), _mm512_set1_epi8(0x0F)));
+            } else {
+              levels[r] = _mm512_and_si512(_mm512_srli_epi16(v, field * e),
+                                           _mm512_set1_epi8(static_cast<char>((1u << field) - 1u)));
+            }
           }
           const std::size_t k0 = c * lut_chunk_cols + part_cols * e + 4 * u;
 #pragma GCC unroll 4
           for (unsigned q = 0; q < 4; ++q) {
             if (k0 + q >= cols) break;
-            const __m512 level =
-                _mm512_cvtepi32_ps(_mm512_and_si512(_mm512_srli_epi32(levels, 8 * q), byte));
-            const __m512 weight = _mm512_sub_ps(level, zero);  // exact: small integers
 #pragma GCC unroll 4
-            for (std::size_t n = 0; n < BN; ++n)
-              sum[n] = _mm512_fmadd_ps(_mm512_set1_ps(x[n].floats[k0 + q]), weight, sum[n]);
+            for (std::size_t r = 0; r < R; ++r) {
+              // 2^23 + level as float bits (0xEA: (a & b) | c), minus 2^23 + zero: exact.
+              const __m512 level = _mm512_castsi512_ps(_mm512_ternarylogic_epi32(
+                  _mm512_srli_epi32(levels[r], 8 * q), byte, two23, 0xEA));
+              const __m512 weight = _mm512_sub_ps(level, zero[r]);
+#pragma GCC unroll 4
+              for (std::size_t n = 0; n < BN; ++n)
+                sum[n][r] = _mm512_fmadd_ps(_mm512_set1_ps(x[n].floats[k0 + q]), weight, sum[n][r]);
+            }
           }
         }
       }
@@ -430,18 +457,24 @@ LOWP_TARGET_AVX512_VNNI __attribute__((noinline)) void f32_tile(const lut_weight
     if (group < w.groups) {
 #pragma GCC unroll 4
       for (std::size_t n = 0; n < BN; ++n)
-        acc[n] = _mm512_fmadd_ps(
-            sum[n], _mm512_loadu_ps(w.scales + (t * w.groups + group) * lut_tile_rows), acc[n]);
+#pragma GCC unroll 4
+        for (std::size_t r = 0; r < R; ++r)
+          acc[n][r] = _mm512_fmadd_ps(
+              sum[n][r], _mm512_loadu_ps(w.scales + ((t + r) * w.groups + group) * lut_tile_rows),
+              acc[n][r]);
     }
   }
-  const std::size_t m0 = t * lut_tile_rows;
-  const std::size_t valid = std::min<std::size_t>(lut_tile_rows, w.rows - m0);
   const __m512 nan = _mm512_castsi512_ps(_mm512_set1_epi32(0x7FC00000));
 #pragma GCC unroll 4
-  for (std::size_t n = 0; n < BN; ++n) {
-    const __m512 out =
-        _mm512_mask_mov_ps(acc[n], _mm512_cmp_ps_mask(acc[n], acc[n], _CMP_UNORD_Q), nan);
-    _mm512_mask_storeu_ps(y + n * ldy + m0, static_cast<__mmask16>((1u << valid) - 1u), out);
+  for (std::size_t r = 0; r < R; ++r) {
+    const std::size_t m0 = (t + r) * lut_tile_rows;
+    const std::size_t valid = std::min<std::size_t>(lut_tile_rows, w.rows - m0);
+#pragma GCC unroll 4
+    for (std::size_t n = 0; n < BN; ++n) {
+      const __m512 out = _mm512_mask_mov_ps(
+          acc[n][r], _mm512_cmp_ps_mask(acc[n][r], acc[n][r], _CMP_UNORD_Q), nan);
+      _mm512_mask_storeu_ps(y + n * ldy + m0, static_cast<__mmask16>((1u << valid) - 1u), out);
+    }
   }
 }
 
@@ -450,12 +483,15 @@ template <simd::packed_layout L>
 LOWP_TARGET_AVX512_VNNI void f32_gemm(const lut_weight_view& w, const lut_row_view* x,
                                       std::size_t count, std::size_t t0, std::size_t t1, float* y,
                                       std::size_t ldy) {
-  constexpr std::size_t BN = 4;
+  constexpr std::size_t BN = 4, R = 4;  // four rows share a tile, or four tiles one row
   std::size_t n = 0;
   for (; n + BN <= count; n += BN)
-    for (std::size_t t = t0; t < t1; ++t) f32_tile<L, BN>(w, x + n, t, y + n * ldy, ldy);
-  for (; n < count; ++n)
-    for (std::size_t t = t0; t < t1; ++t) f32_tile<L, 1>(w, x + n, t, y + n * ldy, ldy);
+    for (std::size_t t = t0; t < t1; ++t) f32_tiles<L, 1, BN>(w, x + n, t, y + n * ldy, ldy);
+  for (; n < count; ++n) {
+    std::size_t t = t0;
+    for (; t + R <= t1; t += R) f32_tiles<L, R, 1>(w, x + n, t, y + n * ldy, ldy);
+    for (; t < t1; ++t) f32_tiles<L, 1, 1>(w, x + n, t, y + n * ldy, ldy);
+  }
 }
 
 /// Outputs of tiles [t0, t1) for `count` activation rows (y[n * ldy + m]), table lookups.
