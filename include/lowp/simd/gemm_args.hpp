@@ -62,6 +62,18 @@ enum class level_lookup : std::uint8_t { single, split };
 /// of 16 columns).
 enum class group_cover : std::uint8_t { chunks, halves };
 
+/// The geometry of a dot layout (crumbs, nibbles, coded_nibbles) as the kernels walk it.
+template <packed_layout L>
+struct dot_shape {
+  static_assert(L != packed_layout::bit_planes, "dot layouts only");
+  static constexpr bool coded = L == packed_layout::coded_nibbles;       ///< codes, not levels
+  static constexpr unsigned parts = L == packed_layout::crumbs ? 4 : 2;  ///< fields per byte
+  static constexpr unsigned field = 8 / parts;                           ///< bits per field
+  /// 64-byte vectors per chunk: 16 rows x 32 columns x field bits / 512
+  static constexpr std::size_t vectors = field;
+  static constexpr std::size_t part_cols = lut_chunk_cols / parts;  ///< columns per field
+};
+
 /// Bytes of one (tile, chunk) of packed weights.
 constexpr std::size_t packed_chunk_bytes(packed_layout l, unsigned bits) noexcept {
   return l == packed_layout::bit_planes ? bits * lut_unit_bytes

@@ -108,7 +108,7 @@ LOWP_TARGET_AVX2 inline __attribute__((always_inline)) void dot_store_half(const
 template <simd::packed_layout L>
 LOWP_TARGET_AVX2 inline __attribute__((always_inline)) __m256i field_levels(__m256i v, unsigned e,
                                                                             __m256i book) {
-  constexpr unsigned field = L == simd::packed_layout::crumbs ? 2 : 4;
+  constexpr unsigned field = dot_shape<L>::field;
   const __m256i mask = _mm256_set1_epi8(static_cast<char>((1u << field) - 1u));
   // The 16-bit shift carries bits of the next byte in: the mask drops them.
   const __m256i f =
@@ -136,15 +136,13 @@ template <simd::packed_layout L, level_lookup Lookup, group_cover Cover, std::si
 LOWP_TARGET_AVX2 __attribute__((noinline)) void dot_tiles(const lut_weight_view& w,
                                                           const lut_row_view& x, std::size_t t,
                                                           float* y) {
-  static_assert(L == simd::packed_layout::crumbs || L == simd::packed_layout::nibbles ||
-                    L == simd::packed_layout::coded_nibbles,
-                "dot layouts only");
+  using shape = dot_shape<L>;                            // (asserts a dot layout)
   constexpr bool Split = Lookup == level_lookup::split;  // two lookups per code
   constexpr bool Half = Cover == group_cover::halves;    // groups of 16 columns
-  constexpr bool coded = L == simd::packed_layout::coded_nibbles;
+  constexpr bool coded = shape::coded;
   static_assert(coded || !Split, "only codebook levels are split");
-  constexpr unsigned parts = L == simd::packed_layout::crumbs ? 4 : 2;  // fields per byte
-  constexpr std::size_t vectors = L == simd::packed_layout::crumbs ? 2 : 4;
+  constexpr unsigned parts = shape::parts;
+  constexpr std::size_t vectors = shape::vectors;
   constexpr std::size_t sets = Half ? 2 : 1;       // Half: the column halves one after the other
   constexpr std::size_t set_parts = parts / sets;  // fields per set
   // Vectors whose products share an int16 sum before it is widened: 4 vpmaddubsw pairs each.
@@ -318,13 +316,11 @@ template <simd::packed_layout L, std::size_t R, std::size_t BN>
 LOWP_TARGET_AVX2 __attribute__((noinline)) void f32_tiles(const lut_weight_view& w,
                                                           const lut_row_view* x, std::size_t t,
                                                           float* y, std::size_t ldy) {
-  static_assert(L == simd::packed_layout::crumbs || L == simd::packed_layout::nibbles ||
-                    L == simd::packed_layout::coded_nibbles,
-                "dot layouts only");
-  constexpr bool coded = L == simd::packed_layout::coded_nibbles;
-  constexpr unsigned parts = L == simd::packed_layout::crumbs ? 4 : 2;
-  constexpr std::size_t vectors = L == simd::packed_layout::crumbs ? 2 : 4;
-  constexpr std::size_t part_cols = lut_chunk_cols / parts;  // columns of one field position
+  using shape = dot_shape<L>;  // (asserts a dot layout)
+  constexpr bool coded = shape::coded;
+  constexpr unsigned parts = shape::parts;
+  constexpr std::size_t vectors = shape::vectors;
+  constexpr std::size_t part_cols = shape::part_cols;
   const std::size_t cols = x[0].cols;
   const std::size_t tile_bytes = w.chunks * vectors * lut_unit_bytes;
   const std::uint8_t* planes = w.planes + t * tile_bytes;

@@ -249,13 +249,11 @@ LOWP_TARGET_AVX512_VNNI __attribute__((noinline)) void dot_tiles(const lut_weigh
                                                                  const lut_row_view* x,
                                                                  std::size_t t, float* y,
                                                                  std::size_t ldy) {
-  static_assert(L == simd::packed_layout::crumbs || L == simd::packed_layout::nibbles ||
-                    L == simd::packed_layout::coded_nibbles,
-                "dot layouts only");
-  constexpr bool coded = L == simd::packed_layout::coded_nibbles;
-  constexpr unsigned parts = L == simd::packed_layout::crumbs ? 4 : 2;  // fields per byte
-  constexpr unsigned field = 8 / parts;                                 // bits per field
-  constexpr std::size_t vectors = L == simd::packed_layout::crumbs ? 2 : 4;
+  using shape = dot_shape<L>;  // (asserts a dot layout)
+  constexpr bool coded = shape::coded;
+  constexpr unsigned parts = shape::parts;
+  constexpr unsigned field = shape::field;
+  constexpr std::size_t vectors = shape::vectors;
   const std::size_t tile_bytes = w.chunks * vectors * lut_unit_bytes;
   const std::uint8_t* planes = w.planes + t * tile_bytes;
   const __m512i book = coded ? codebook_lanes(w) : _mm512_setzero_si512();
@@ -362,14 +360,12 @@ LOWP_TARGET_AVX512_VNNI __attribute__((noinline)) void f32_tiles(const lut_weigh
                                                                  const lut_row_view* x,
                                                                  std::size_t t, float* y,
                                                                  std::size_t ldy) {
-  static_assert(L == simd::packed_layout::crumbs || L == simd::packed_layout::nibbles ||
-                    L == simd::packed_layout::coded_nibbles,
-                "dot layouts only");
-  constexpr bool coded = L == simd::packed_layout::coded_nibbles;
-  constexpr unsigned parts = L == simd::packed_layout::crumbs ? 4 : 2;
-  constexpr unsigned field = 8 / parts;
-  constexpr std::size_t vectors = L == simd::packed_layout::crumbs ? 2 : 4;
-  constexpr std::size_t part_cols = lut_chunk_cols / parts;  // columns of one field position
+  using shape = dot_shape<L>;  // (asserts a dot layout)
+  constexpr bool coded = shape::coded;
+  constexpr unsigned parts = shape::parts;
+  constexpr unsigned field = shape::field;
+  constexpr std::size_t vectors = shape::vectors;
+  constexpr std::size_t part_cols = shape::part_cols;
   const std::size_t cols = x[0].cols;
   const std::size_t tile_bytes = w.chunks * vectors * lut_unit_bytes;
   const std::uint8_t* planes = w.planes + t * tile_bytes;

@@ -98,8 +98,8 @@ inline unsigned codebook_top(const lut_weight_view& w) noexcept {
 template <simd::packed_layout L>
 inline __attribute__((always_inline)) int8x16_t field_levels(uint8x16_t v, unsigned e,
                                                              uint8x16_t book) {
-  constexpr unsigned parts = L == simd::packed_layout::crumbs ? 4 : 2;
-  constexpr unsigned field = 8 / parts;
+  constexpr unsigned parts = dot_shape<L>::parts;
+  constexpr unsigned field = dot_shape<L>::field;
   if constexpr (L == simd::packed_layout::coded_nibbles) {
     const uint8x16_t code = e == 0 ? vandq_u8(v, vdupq_n_u8(0x0F)) : vshrq_n_u8(v, 4);
     return vreinterpretq_s8_u8(vqtbl1q_u8(book, code));
@@ -132,15 +132,13 @@ inline __attribute__((always_inline)) int32x4_t widen_quarter(int16x8_t lo, int1
 template <simd::packed_layout L, level_lookup Lookup, group_cover Cover, std::size_t R>
 __attribute__((noinline)) void dot_tiles(const lut_weight_view& w, const lut_row_view& x,
                                          std::size_t t, float* y) {
-  static_assert(L == simd::packed_layout::crumbs || L == simd::packed_layout::nibbles ||
-                    L == simd::packed_layout::coded_nibbles,
-                "dot layouts only");
+  using shape = dot_shape<L>;                            // (asserts a dot layout)
   constexpr bool Split = Lookup == level_lookup::split;  // two lookups per code
   constexpr bool Half = Cover == group_cover::halves;    // groups of 16 columns
-  constexpr bool coded = L == simd::packed_layout::coded_nibbles;
+  constexpr bool coded = shape::coded;
   static_assert(coded || !Split, "only codebook levels are split");
-  constexpr unsigned parts = L == simd::packed_layout::crumbs ? 4 : 2;  // fields per byte
-  constexpr std::size_t vectors = L == simd::packed_layout::crumbs ? 2 : 4;
+  constexpr unsigned parts = shape::parts;
+  constexpr std::size_t vectors = shape::vectors;
   constexpr std::size_t sets = Half ? 2 : 1;       // Half: the column halves one after the other
   constexpr std::size_t set_parts = parts / sets;  // fields per set
   constexpr unsigned top = coded && !Split ? dot_narrow_level : 15;
@@ -322,13 +320,11 @@ inline __attribute__((always_inline)) void f32_flush(const lut_weight_view& w, s
 template <simd::packed_layout L, std::size_t R, std::size_t BN>
 __attribute__((noinline)) void f32_tiles(const lut_weight_view& w, const lut_row_view* x,
                                          std::size_t t, float* y, std::size_t ldy) {
-  static_assert(L == simd::packed_layout::crumbs || L == simd::packed_layout::nibbles ||
-                    L == simd::packed_layout::coded_nibbles,
-                "dot layouts only");
-  constexpr bool coded = L == simd::packed_layout::coded_nibbles;
-  constexpr unsigned parts = L == simd::packed_layout::crumbs ? 4 : 2;
-  constexpr std::size_t vectors = L == simd::packed_layout::crumbs ? 2 : 4;
-  constexpr std::size_t part_cols = lut_chunk_cols / parts;  // columns of one field position
+  using shape = dot_shape<L>;  // (asserts a dot layout)
+  constexpr bool coded = shape::coded;
+  constexpr unsigned parts = shape::parts;
+  constexpr std::size_t vectors = shape::vectors;
+  constexpr std::size_t part_cols = shape::part_cols;
   const std::size_t cols = x[0].cols;
   const std::size_t tile_bytes = w.chunks * vectors * lut_unit_bytes;
   const std::uint8_t* planes = w.planes + t * tile_bytes;
