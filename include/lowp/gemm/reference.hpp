@@ -24,12 +24,13 @@
 #include "lowp/gemm/activations.hpp"
 #include "lowp/gemm/weights.hpp"
 #include "lowp/simd/float_env.hpp"
+#include "lowp/simd/gemm_args.hpp"
 
 namespace lowp {
 namespace gemm {
 
 /// The quiet NaN every GEMM output that is NaN carries (bits 0x7FC00000).
-inline float canonical_nan() noexcept { return bit_cast<float>(std::uint32_t{0x7FC00000u}); }
+inline float canonical_nan() noexcept { return bit_cast<float>(simd::gemm_nan_bits); }
 
 /// Throws std::invalid_argument unless weights and activations fit together.
 inline void check_shapes(const int_weights& w, const int8_activations& a) {

@@ -54,6 +54,9 @@ enum class packed_layout : std::uint8_t {
   coded_nibbles,
 };
 
+/// The bits every GEMM output that is NaN carries (a positive quiet NaN).
+inline constexpr std::uint32_t gemm_nan_bits = 0x7FC00000u;
+
 /// How a 16-bit dot kernel (AVX2, NEON) turns codebook codes into levels: one lookup, or two
 /// (16 hi + lo, both below 16) for levels too large for its int16 pair sums.
 enum class level_lookup : std::uint8_t { single, split };

@@ -83,8 +83,9 @@ LOWP_TARGET_AVX2 inline __attribute__((always_inline)) void store_half(const lut
                                                                        __m256 out, float* y) {
   const std::size_t m0 = t * lut_tile_rows + 8 * h;
   if (m0 >= w.rows) return;
-  out = _mm256_blendv_ps(out, _mm256_castsi256_ps(_mm256_set1_epi32(0x7FC00000)),
-                         _mm256_cmp_ps(out, out, _CMP_UNORD_Q));
+  out =
+      _mm256_blendv_ps(out, _mm256_castsi256_ps(_mm256_set1_epi32(static_cast<int>(gemm_nan_bits))),
+                       _mm256_cmp_ps(out, out, _CMP_UNORD_Q));
   const std::size_t valid = std::min<std::size_t>(8, w.rows - m0);
   if (valid == 8) {
     _mm256_storeu_ps(y + m0, out);

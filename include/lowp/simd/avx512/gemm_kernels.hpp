@@ -157,7 +157,7 @@ LOWP_TARGET_AVX512_VNNI inline __attribute__((always_inline)) void store_tile(
   if (m0 >= w.rows) return;
   __m512 out = _mm512_mul_ps(acc, _mm512_set1_ps(x.scale));
   out = _mm512_mask_mov_ps(out, _mm512_cmp_ps_mask(out, out, _CMP_UNORD_Q),
-                           _mm512_castsi512_ps(_mm512_set1_epi32(0x7FC00000)));
+                           _mm512_castsi512_ps(_mm512_set1_epi32(static_cast<int>(gemm_nan_bits))));
   const std::size_t valid = std::min<std::size_t>(lut_tile_rows, w.rows - m0);
   _mm512_mask_storeu_ps(y + m0, static_cast<__mmask16>((1u << valid) - 1u), out);
 }
@@ -460,7 +460,7 @@ LOWP_TARGET_AVX512_VNNI __attribute__((noinline)) void f32_tiles(const lut_weigh
               acc[n][r]);
     }
   }
-  const __m512 nan = _mm512_castsi512_ps(_mm512_set1_epi32(0x7FC00000));
+  const __m512 nan = _mm512_castsi512_ps(_mm512_set1_epi32(static_cast<int>(gemm_nan_bits)));
 #pragma GCC unroll 4
   for (std::size_t r = 0; r < R; ++r) {
     const std::size_t m0 = (t + r) * lut_tile_rows;

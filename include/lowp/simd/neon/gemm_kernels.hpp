@@ -72,7 +72,7 @@ inline __attribute__((always_inline)) void gemm_store_quarter(const lut_weight_v
   const std::size_t m0 = t * lut_tile_rows + 4 * i;
   if (m0 >= w.rows) return;
   float32x4_t out = vmulq_f32(acc, vdupq_n_f32(x.scale));
-  out = vbslq_f32(vceqq_f32(out, out), out, vreinterpretq_f32_u32(vdupq_n_u32(0x7FC00000u)));
+  out = vbslq_f32(vceqq_f32(out, out), out, vreinterpretq_f32_u32(vdupq_n_u32(gemm_nan_bits)));
   const std::size_t valid = std::min<std::size_t>(4, w.rows - m0);
   if (valid == 4) {
     vst1q_f32(y + m0, out);
@@ -395,7 +395,7 @@ __attribute__((noinline)) void f32_tiles(const lut_weight_view& w, const lut_row
     }
     if (group < w.groups) f32_flush<R, BN>(w, t, group, sum, acc);
   }
-  const float32x4_t nan = vreinterpretq_f32_u32(vdupq_n_u32(0x7FC00000u));
+  const float32x4_t nan = vreinterpretq_f32_u32(vdupq_n_u32(gemm_nan_bits));
 #pragma GCC unroll 4
   for (std::size_t n = 0; n < BN; ++n)
 #pragma GCC unroll 4

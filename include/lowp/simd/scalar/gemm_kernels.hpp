@@ -75,7 +75,7 @@ inline void lut_gemv(const lut_weight_view& w, const lut_row_view& x, std::size_
       acc = std::fma(static_cast<float>(sum), w.scales[at], acc);
     }
     const float out = acc * x.scale;
-    y[m] = fp32::is_nan(out) ? bit_cast<float>(std::uint32_t{0x7FC00000u}) : out;
+    y[m] = fp32::is_nan(out) ? bit_cast<float>(gemm_nan_bits) : out;
   }
 }
 
@@ -106,7 +106,7 @@ inline void f32_gemm(const lut_weight_view& w, const lut_row_view* x, std::size_
                        static_cast<float>(static_cast<std::int32_t>(lut_level(w, m, k)) - z), sum);
         acc = std::fma(sum, w.scales[at], acc);
       }
-      y[n * ldy + m] = fp32::is_nan(acc) ? bit_cast<float>(std::uint32_t{0x7FC00000u}) : acc;
+      y[n * ldy + m] = fp32::is_nan(acc) ? bit_cast<float>(gemm_nan_bits) : acc;
     }
 }
 
