@@ -1,5 +1,6 @@
 # Consumer test driver (run by CTest):
-#   cmake -DMODE=package|subdirectory -DLOWP_SOURCE_DIR=<repo> -DCONSUMER_SOURCE_DIR=<dir>
+#   cmake -DMODE=package|subdirectory|fetchcontent|examples -DLOWP_SOURCE_DIR=<repo>
+#         -DCONSUMER_SOURCE_DIR=<dir>
 #         -DWORK_DIR=<scratch dir> -DGENERATOR=<gen> [-DMAKE_PROGRAM=..] [-DCXX_COMPILER=..]
 #         [-DCONFIG=<build type>] [-DLOWP_BINARY_DIR=<lowp build dir, MODE=package>]
 #         -P run_consumer.cmake
@@ -10,6 +11,10 @@
 #               `pkg-config --cflags lowp` against the installed lowp.pc and compile main.cpp
 #               with those flags.
 # subdirectory: configure + build + run the consumer with add_subdirectory(<repo>).
+# fetchcontent: the same with FetchContent_Declare(lowp SOURCE_DIR <repo>) + MakeAvailable.
+# examples:     install as for package, then configure <repo>/examples on its own (it is a
+#               project of its own when top level: find_package(lowp)), build every example
+#               and run them all through the examples' CTest tests.
 
 cmake_minimum_required(VERSION 3.25)
 
@@ -36,8 +41,12 @@ file(REMOVE_RECURSE "${WORK_DIR}")
 file(MAKE_DIRECTORY "${WORK_DIR}")
 
 set(_build_dir "${WORK_DIR}/build")
+set(_source_dir "${CONSUMER_SOURCE_DIR}")
+if(MODE STREQUAL "examples")
+  set(_source_dir "${LOWP_SOURCE_DIR}/examples")
+endif()
 set(_configure_args
-  -S "${CONSUMER_SOURCE_DIR}" -B "${_build_dir}" -G "${GENERATOR}"
+  -S "${_source_dir}" -B "${_build_dir}" -G "${GENERATOR}"
   "-DLOWP_CONSUMER_MODE=${MODE}"
   -DCMAKE_FIND_PACKAGE_NO_PACKAGE_REGISTRY=ON)
 if(MAKE_PROGRAM)
@@ -52,7 +61,7 @@ if(CONFIG)
   set(_config_args --config "${CONFIG}")
 endif()
 
-if(MODE STREQUAL "package")
+if(MODE STREQUAL "package" OR MODE STREQUAL "examples")
   if(NOT LOWP_BINARY_DIR)
     message(FATAL_ERROR "run_consumer.cmake: MODE=package needs -DLOWP_BINARY_DIR=<lowp build>")
   endif()
@@ -70,16 +79,17 @@ if(MODE STREQUAL "package")
     message(FATAL_ERROR "[consumer:package] lowpConfig.cmake or lowp.pc not installed")
   endif()
   list(APPEND _configure_args "-DCMAKE_PREFIX_PATH=${_prefix}")
-elseif(MODE STREQUAL "subdirectory")
+elseif(MODE STREQUAL "subdirectory" OR MODE STREQUAL "fetchcontent")
   list(APPEND _configure_args "-DLOWP_SOURCE_DIR=${LOWP_SOURCE_DIR}")
 else()
-  message(FATAL_ERROR "run_consumer.cmake: MODE must be package or subdirectory")
+  message(FATAL_ERROR
+    "run_consumer.cmake: MODE must be package, subdirectory, fetchcontent or examples")
 endif()
 
 run_step("configure" "${CMAKE_COMMAND}" ${_configure_args})
 message("${STEP_OUTPUT}")
 
-if(MODE STREQUAL "package")
+if(MODE STREQUAL "package" OR MODE STREQUAL "examples")
   # Make sure the lowp that was found is the one just installed, not a system copy.
   file(STRINGS "${_build_dir}/CMakeCache.txt" _dir_line REGEX "^lowp_DIR:")
   string(REGEX REPLACE "^lowp_DIR:[A-Z]+=" "" _lowp_dir "${_dir_line}")
@@ -93,6 +103,15 @@ endif()
 
 run_step("build" "${CMAKE_COMMAND}" --build "${_build_dir}" ${_config_args})
 message("${STEP_OUTPUT}")
+
+if(MODE STREQUAL "examples")
+  # Every example runs on its default data (the examples' own CTest tests).
+  run_step("run the examples" "${CMAKE_CTEST_COMMAND}" --test-dir "${_build_dir}"
+    --output-on-failure ${_config_args} --no-tests=error)
+  message("${STEP_OUTPUT}")
+  message(STATUS "[consumer:${MODE}] OK")
+  return()
+endif()
 
 set(_app "${_build_dir}/app${CMAKE_EXECUTABLE_SUFFIX}")
 if(NOT EXISTS "${_app}" AND CONFIG)
