@@ -4,7 +4,8 @@
 Writes, into --out-dir (the build directory when run by CTest):
   results.json  Google Benchmark JSON (--benchmark_out, --benchmark_out_format=json)
   results.md    Markdown table: benchmark, items/s, bytes/s, time
-  results.png   bar chart of items/s, only when some Python interpreter can import
+  results.png   bar chart of items/s; results_simd.png: throughput per format and ISA;
+                results_gemv.png: GEMV time per weight format. Only when some Python can import
                 matplotlib (this one, $LOWP_PLOT_PYTHON, /usr/bin/python3, python3 on PATH);
                 otherwise the plot is skipped with a message and the run still passes.
 
@@ -171,21 +172,112 @@ def simd_table(data: dict) -> list[str]:
     return lines
 
 
-def plot(json_path: Path, png_path: Path) -> int:
-    """Runs inside an interpreter that has matplotlib."""
-    import matplotlib
+ISA_ORDER = ("scalar", "avx2", "avx512", "neon")
+ISA_COLOURS = {"scalar": "#9a9a9a", "avx2": "#e39c3c", "avx512": "#4878a8", "neon": "#6aa84f"}
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
-    data = json.loads(json_path.read_text(encoding="utf-8"))
-    pts = [(b["name"], float(b["items_per_second"]))
-           for b in data.get("benchmarks", [])
-           if b.get("run_type", "iteration") == "iteration" and not b.get("error_occurred")
-           and b.get("items_per_second")]
+def iterations(data: dict) -> list[dict]:
+    return [b for b in data.get("benchmarks", [])
+            if b.get("run_type", "iteration") == "iteration" and not b.get("error_occurred")]
+
+
+def to_seconds(b: dict) -> float:
+    scale = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[b.get("time_unit", "ns")]
+    return float(b["real_time"]) * scale
+
+
+def plot_simd(plt, data: dict, png_path: Path) -> bool:
+    """Throughput per format and ISA: one panel per simd_* family at the largest in-cache
+    size, grouped bars per format/rounding, one bar per ISA, the in-run memcpy as a line."""
+    rows: dict[str, dict[str, dict[str, float]]] = {}
+    sizes: list[str] = []
+    memcpy: dict[str, float] = {}
+    for b in iterations(data):
+        parts = b["name"].split("/")
+        if len(parts) != 5 or not parts[0].startswith("simd_"):
+            continue
+        family, fmt, mode, isa, size = parts
+        if size not in sizes:
+            sizes.append(size)
+        if family == "simd_memcpy":
+            memcpy[size] = float(b.get("bytes_per_second") or 0.0)
+            continue
+        label = fmt if mode in ("rne", "-") else f"{fmt} {mode}"
+        rows.setdefault(f"{family}@{size}", {}).setdefault(label, {})[isa] = \
+            float(b.get("items_per_second") or 0.0)
+    if not rows:
+        return False
+    size = "L2_64K" if "L2_64K" in sizes else sizes[0]
+    panels = [k for k in rows if k.endswith("@" + size)]
+    fig, axes = plt.subplots(len(panels), 1, figsize=(11, 3.2 * len(panels)), squeeze=False)
+    for ax, key in zip(axes[:, 0], panels):
+        by_label = rows[key]
+        isas = [i for i in ISA_ORDER if any(i in v for v in by_label.values())]
+        width = 0.8 / max(1, len(isas))
+        labels = list(by_label)
+        for j, isa in enumerate(isas):
+            xs = [i + (j - (len(isas) - 1) / 2) * width for i in range(len(labels))]
+            ys = [by_label[lab].get(isa, 0.0) / 1e9 for lab in labels]
+            ax.bar(xs, ys, width, label=isa, color=ISA_COLOURS.get(isa))
+        if memcpy.get(size):
+            # memcpy moves 4 bytes in and 4 out per float32: its rate in float32 elements/s.
+            ax.axhline(memcpy[size] / 8 / 1e9, color="#aa3333", linestyle="--", linewidth=1,
+                       label="memcpy of the float32 data")
+        ax.set_xticks(range(len(labels)))
+        ax.set_xticklabels(labels, rotation=30, ha="right", fontsize=8)
+        ax.set_yscale("log")
+        ax.set_ylabel("G elements/s")
+        ax.set_title(f"{key.split('@')[0].removeprefix('simd_')} ({size}, one thread)")
+        ax.grid(axis="y", which="both", alpha=0.3)
+        ax.legend(fontsize=7, ncol=5)
+    fig.tight_layout()
+    fig.savefig(png_path, dpi=110)
+    plt.close(fig)
+    print(f"[run_bench] wrote {png_path}", flush=True)
+    return True
+
+
+def plot_gemv(plt, data: dict, png_path: Path) -> bool:
+    """GEMV time per weight format (one thread, N = 1), the float32 baselines beside them;
+    one panel per matrix shape."""
+    shapes: dict[str, list[tuple[str, float, str]]] = {}
+    for b in iterations(data):
+        parts = b["name"].split("/")
+        if len(parts) < 5 or parts[3] != "N1" or parts[4] != "t1":
+            continue
+        if parts[0] == "gemm_lut":
+            label = f"{parts[1]}-bit" if parts[1].isdigit() else parts[1]
+            shapes.setdefault(parts[2], []).append((label, to_seconds(b) * 1e6, "#4878a8"))
+        elif parts[0] == "gemm_baseline":
+            shapes.setdefault(parts[2], []).append((parts[1], to_seconds(b) * 1e6, "#9a9a9a"))
+    if not shapes:
+        return False
+    fig, axes = plt.subplots(1, len(shapes), figsize=(5.5 * len(shapes), 4.2), squeeze=False)
+    for ax, (shape, pts) in zip(axes[0], shapes.items()):
+        ax.bar(range(len(pts)), [p[1] for p in pts], color=[p[2] for p in pts])
+        for i, p in enumerate(pts):
+            ax.text(i, p[1], f"{p[1]:.0f}", ha="center", va="bottom", fontsize=7)
+        ax.set_xticks(range(len(pts)))
+        ax.set_xticklabels([p[0] for p in pts], rotation=35, ha="right", fontsize=8)
+        ax.set_yscale("log")
+        ax.set_ylabel("µs per GEMV (lower is better)")
+        ax.set_title(f"GEMV {shape}, one thread", fontsize=10)
+        ax.grid(axis="y", which="both", alpha=0.3)
+    fig.suptitle("lowp mpGEMM with int8 activations (blue) and float32 baselines (grey)",
+                 fontsize=10)
+    fig.tight_layout()
+    fig.savefig(png_path, dpi=110)
+    plt.close(fig)
+    print(f"[run_bench] wrote {png_path}", flush=True)
+    return True
+
+
+def plot_all(plt, data: dict, png_path: Path) -> bool:
+    """Every benchmark's items/s in one long bar chart."""
+    pts = [(b["name"], float(b["items_per_second"])) for b in iterations(data)
+           if b.get("items_per_second")]
     if not pts:
-        print("[run_bench] plot skipped: no benchmark reports items/s", flush=True)
-        return 0
+        return False
     fig_h = max(2.5, 0.28 * len(pts) + 1.2)
     fig, ax = plt.subplots(figsize=(10, fig_h))
     labels = [p[0] for p in pts][::-1]
@@ -198,8 +290,25 @@ def plot(json_path: Path, png_path: Path) -> int:
     ax.set_title("lowp benchmarks")
     ax.grid(axis="x", which="both", alpha=0.3)
     fig.tight_layout()
-    fig.savefig(png_path, dpi=120)
+    fig.savefig(png_path, dpi=100)
+    plt.close(fig)
     print(f"[run_bench] wrote {png_path}", flush=True)
+    return True
+
+
+def plot(json_path: Path, png_path: Path) -> int:
+    """Runs inside an interpreter that has matplotlib. Writes png_path (every benchmark) and,
+    beside it, <stem>_simd.png and <stem>_gemv.png when those benchmarks ran."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    data = json.loads(json_path.read_text(encoding="utf-8"))
+    if not plot_all(plt, data, png_path):
+        print("[run_bench] plot skipped: no benchmark reports items/s", flush=True)
+    plot_simd(plt, data, png_path.with_name(png_path.stem + "_simd.png"))
+    plot_gemv(plt, data, png_path.with_name(png_path.stem + "_gemv.png"))
     return 0
 
 
@@ -259,7 +368,8 @@ def main() -> int:
     json_path = out_dir / "results.json"
     md_path = out_dir / "results.md"
     png_path = out_dir / "results.png"
-    for stale in (json_path, md_path, png_path):
+    for stale in (json_path, md_path, png_path, out_dir / "results_simd.png",
+                  out_dir / "results_gemv.png"):
         if stale.exists():
             stale.unlink()
 
