@@ -49,7 +49,7 @@ function(lowp_add_header_checks)
       CXX_STANDARD ${_std}
       CXX_STANDARD_REQUIRED ON
       CXX_EXTENSIONS OFF)
-    lowp_target_warnings(${_t} WERROR)
+    lowp_target_warnings(${_t} WERROR STRICT)
   endforeach()
 
   # ODR / inline check: two TUs with every header, linked into one program.
@@ -63,7 +63,7 @@ function(lowp_add_header_checks)
   target_link_libraries(lowp_header_check_odr PRIVATE lowp::lowp ${arg_LINK})
   set_target_properties(lowp_header_check_odr PROPERTIES
     CXX_STANDARD 17 CXX_STANDARD_REQUIRED ON CXX_EXTENSIONS OFF)
-  lowp_target_warnings(lowp_header_check_odr WERROR)
+  lowp_target_warnings(lowp_header_check_odr WERROR STRICT)
 
   list(LENGTH _headers _n)
   message(STATUS "lowp: header-alone checks for ${_n} headers (C++17, C++20, -Werror)")

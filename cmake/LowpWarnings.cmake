@@ -1,16 +1,25 @@
 # Warning flags shared by lowp's tests, header checks, examples and benchmarks.
 #
-#   lowp_target_warnings(<target> [WERROR])
+#   lowp_target_warnings(<target> [WERROR] [STRICT])
+#
+# STRICT adds what a strict user build may turn on (the header checks and the examples use it:
+# a user's -Wsign-conversion -Werror must not fail on lowp's headers).
 
 set(LOWP_WARNING_FLAGS_GNU -Wall -Wextra -Wpedantic -Wconversion -Wshadow)
+set(LOWP_WARNING_FLAGS_STRICT_GNU -Wsign-conversion -Wold-style-cast -Wcast-qual
+  -Wundef -Wnon-virtual-dtor)
 set(LOWP_WARNING_FLAGS_MSVC /W4 /permissive-)
 
 function(lowp_target_warnings target)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "WERROR" "" "")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "WERROR;STRICT" "" "")
   target_compile_options(${target} PRIVATE
     "$<$<CXX_COMPILER_ID:GNU,Clang,AppleClang>:${LOWP_WARNING_FLAGS_GNU}>"
     "$<$<CXX_COMPILER_ID:MSVC>:${LOWP_WARNING_FLAGS_MSVC}>")
-  if(arg_WERROR)
+  if(arg_STRICT)
+    target_compile_options(${target} PRIVATE
+      "$<$<CXX_COMPILER_ID:GNU,Clang,AppleClang>:${LOWP_WARNING_FLAGS_STRICT_GNU}>")
+  endif()
+  if(arg_WERROR OR LOWP_WERROR)
     target_compile_options(${target} PRIVATE
       "$<$<CXX_COMPILER_ID:GNU,Clang,AppleClang>:-Werror>"
       "$<$<CXX_COMPILER_ID:MSVC>:/WX>")

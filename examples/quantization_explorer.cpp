@@ -35,24 +35,7 @@
 #include <string>
 #include <vector>
 
-// With the strict flags this file is checked with, lowp's SIMD kernels trip two warnings that do
-// not affect results: -Wsign-conversion in the AVX-512 kernels (packed_kernels.hpp,
-// gemm_kernels.hpp) and, in clang 14, a false -Wsometimes-uninitialized in
-// simd/generic/block_kernels.inl. They are silenced for the lowp headers only.
-#if defined(__clang__)
-#pragma clang diagnostic push
-#pragma clang diagnostic ignored "-Wsometimes-uninitialized"
-#pragma clang diagnostic ignored "-Wsign-conversion"
-#elif defined(__GNUC__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wsign-conversion"
-#endif
 #include "lowp/lowp.hpp"
-#if defined(__clang__)
-#pragma clang diagnostic pop
-#elif defined(__GNUC__)
-#pragma GCC diagnostic pop
-#endif
 
 namespace {
 

@@ -107,7 +107,11 @@ LOWP_TARGET_AVX512 inline void quantize_row_int8(const float* x, std::size_t col
     const __mmask16 live =
         cols - k >= 16 ? __mmask16(0xFFFF) : static_cast<__mmask16>((1u << (cols - k)) - 1u);
     const __m512 r = _mm512_div_ps(_mm512_maskz_loadu_ps(live, x + k), dv);
+// GCC's -O0 macro form of _mm512_roundscale_ps passes a mask of -1 through a signed short.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wsign-conversion"
     __m512 t = _mm512_roundscale_ps(r, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+#pragma GCC diagnostic pop
     t = _mm512_min_ps(_mm512_max_ps(t, bottom), top);
     _mm512_mask_cvtepi32_storeu_epi8(out + k, live, _mm512_cvttps_epi32(t));
   }
@@ -426,9 +430,9 @@ LOWP_TARGET_AVX512_VNNI __attribute__((noinline)) void f32_tiles(const lut_weigh
             const __m512i v = _mm512_loadu_si512(pc + r * tile_bytes + u * lut_unit_bytes);
             if constexpr (coded) {
               levels[r] = _mm512_shuffle_epi8(
-                  book, _mm512_and_si512(_mm512_srli_epi16(v, field * e), _mm512_set1_epi8(0x0F)));
+                  book, _mm512_and_si512(srli_u16(v, field * e), _mm512_set1_epi8(0x0F)));
             } else {
-              levels[r] = _mm512_and_si512(_mm512_srli_epi16(v, field * e),
+              levels[r] = _mm512_and_si512(srli_u16(v, field * e),
                                            _mm512_set1_epi8(static_cast<char>((1u << field) - 1u)));
             }
           }

@@ -30,13 +30,15 @@ struct packed_layout {
   static constexpr std::array<std::uint8_t, 64> spread = [] {
     std::array<std::uint8_t, 64> t{};
     for (int q = 0; q < 8; ++q)
-      for (int k = 0; k < 8; ++k) t[8 * q + k] = static_cast<std::uint8_t>(Bits * q + k);
+      for (int k = 0; k < 8; ++k)
+        t[static_cast<std::size_t>(8 * q + k)] = static_cast<std::uint8_t>(Bits * q + k);
     return t;
   }();
   /// Unpack: byte k of each qword takes the 8 bits from bit k * Bits (vpmultishiftqb).
   static constexpr std::array<std::uint8_t, 64> fields = [] {
     std::array<std::uint8_t, 64> t{};
-    for (int i = 0; i < 64; ++i) t[i] = static_cast<std::uint8_t>((i % 8) * Bits);
+    for (int i = 0; i < 64; ++i)
+      t[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>((i % 8) * Bits);
     return t;
   }();
   /// Pack: after vpackusdw/vpackuswb of four vectors, byte position 16L + 4v + k holds

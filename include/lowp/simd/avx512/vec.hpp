@@ -90,6 +90,15 @@ template <int K>
 LOWP_AVX512_FN vu32 shr(vu32 a) {
   return _mm512_srli_epi32(a, K);
 }
+/// 16-bit lanes shifted right by `n` bits (n < 16). The intrinsic's count is an `int` in GCC and
+/// an `unsigned` in clang; this takes either without a sign-conversion warning.
+LOWP_AVX512_FN __m512i srli_u16(__m512i v, unsigned n) {
+#if defined(__clang__)
+  return _mm512_srli_epi16(v, n);
+#else
+  return _mm512_srli_epi16(v, static_cast<int>(n));
+#endif
+}
 /// Per-lane shifts; a count of 32 or more gives 0.
 LOWP_AVX512_FN vu32 shlv(vu32 a, vu32 n) { return _mm512_sllv_epi32(a, n); }
 LOWP_AVX512_FN vu32 shrv(vu32 a, vu32 n) { return _mm512_srlv_epi32(a, n); }
@@ -274,12 +283,17 @@ LOWP_AVX512_FN vu32 float_to_int_round(vu32 x) {
 }
 /// Float lanes with their magnitude limited to that of `limit` (a positive float), sign kept;
 /// NaN lanes are unspecified.
+// GCC's unoptimised (-O0) macro form of _mm512_range_ps passes a mask of -1 through a signed
+// short: silence -Wsign-conversion for it.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wsign-conversion"
 LOWP_AVX512_FN vu32 clamp_abs(vu32 v, vu32 limit) {
   // vrangeps: the operand of smaller magnitude (imm bits 1:0 = 10) with the sign of the first
   // operand (bits 3:2 = 00; checked: -inf and -1e30 give -limit).
   return _mm512_castps_si512(
       _mm512_range_ps(_mm512_castsi512_ps(v), _mm512_castsi512_ps(limit), 0x2));
 }
+#pragma GCC diagnostic pop
 /// |v| of two's complement lanes.
 LOWP_AVX512_FN vu32 abs_i32(vu32 v) { return _mm512_abs_epi32(v); }
 

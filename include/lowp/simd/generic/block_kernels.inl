@@ -519,9 +519,9 @@ LOWP_SIMD_KERNEL void quantize_blocks(const float* in, std::size_t nblocks, std:
     bool other = false;
     for (std::size_t g0 = c0; g0 < c0 + cn; g0 += lanes) {
       const std::size_t gn = c0 + cn - g0 < lanes ? c0 + cn - g0 : lanes;
-      vu32 code;
-      vu32 factor;
-      vmask scalar_lanes;
+      vu32 code{};    // set by plan_lanes on one of the two paths below ({} for clang 14's
+      vu32 factor{};  // -Wsometimes-uninitialized, which does not follow if constexpr)
+      vmask scalar_lanes{};
       bool planned = false;
       if constexpr (has_group_max && bs % lanes == 0 && T::kind != block_rule_kind::ggml_q4_0) {
         if (gn == lanes) {
