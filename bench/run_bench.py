@@ -5,7 +5,8 @@ Writes, into --out-dir (the build directory when run by CTest):
   results.json  Google Benchmark JSON (--benchmark_out, --benchmark_out_format=json)
   results.md    Markdown table: benchmark, items/s, bytes/s, time
   results.png   bar chart of items/s; results_simd.png: throughput per format and ISA;
-                results_gemv.png: GEMV time per weight format. Only when some Python can import
+                results_gemv.png: GEMV time per weight format; results_explorer.png: SQNR
+                per format from the quantization explorer (--explorer). Only when some Python can import
                 matplotlib (this one, $LOWP_PLOT_PYTHON, /usr/bin/python3, python3 on PATH);
                 otherwise the plot is skipped with a message and the run still passes.
 
@@ -343,6 +344,31 @@ def try_plot(json_path: Path, png_path: Path) -> None:
               "still valid", flush=True)
 
 
+def run_explorer(exe: str, out_dir: Path, no_plot: bool) -> None:
+    """The quantization explorer on its built-in tensors: quantization_explorer.csv (every
+    row) and quantization_explorer.txt (its table and trends); a chart when matplotlib is
+    available."""
+    csv_path = out_dir / "quantization_explorer.csv"
+    print(f"[run_bench] quantization explorer: {exe} --csv {csv_path}", flush=True)
+    res = subprocess.run([exe, "--csv", str(csv_path)], capture_output=True, text=True)
+    (out_dir / "quantization_explorer.txt").write_text(res.stdout, encoding="utf-8")
+    if res.returncode != 0:
+        print(f"[run_bench] quantization explorer failed (exit {res.returncode}):\n{res.stderr}",
+              flush=True)
+        return
+    trends = [ln for ln in res.stdout.splitlines() if ln.lstrip().startswith("(")]
+    for ln in trends:
+        print(f"[run_bench]   {ln.strip()}", flush=True)
+    if no_plot:
+        return
+    py = find_plot_python()
+    script = Path(__file__).resolve().parent.parent / "examples" / "quantization_explorer_plot.py"
+    if py is None or not script.exists():
+        print("[run_bench] quantization explorer chart skipped (no matplotlib)", flush=True)
+        return
+    subprocess.run([py, str(script), str(csv_path), str(out_dir / "results_explorer.png")])
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -352,6 +378,8 @@ def main() -> int:
                     help="--benchmark_min_time in seconds (bare number)")
     ap.add_argument("--filter", default=None, help="--benchmark_filter regex")
     ap.add_argument("--no-plot", action="store_true")
+    ap.add_argument("--explorer", default=None,
+                    help="example_quantization_explorer: run it and chart its table")
     ap.add_argument("--plot-only", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--json", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--png", default=None, help=argparse.SUPPRESS)
@@ -369,10 +397,12 @@ def main() -> int:
     md_path = out_dir / "results.md"
     png_path = out_dir / "results.png"
     for stale in (json_path, md_path, png_path, out_dir / "results_simd.png",
-                  out_dir / "results_gemv.png"):
+                  out_dir / "results_gemv.png", out_dir / "results_explorer.png"):
         if stale.exists():
             stale.unlink()
 
+    if args.explorer:
+        run_explorer(args.explorer, out_dir, args.no_plot)
     rc = run_benchmarks(args, json_path)
     if not json_path.exists():
         print(f"[run_bench] error: {json_path} was not written", flush=True)
