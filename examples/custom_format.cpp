@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <limits>
 #include <string>
 #include <vector>
@@ -135,7 +136,7 @@ void print_encodings(const char* name, const std::vector<float>& inputs, std::ui
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   const std::uint64_t seed = 42;
   std::vector<float> inputs{0.1f, 3.45f, -3.45f, 7.7f, 100.0f, 0.003f, 100000.0f};
   if (argc > 1) inputs.clear();
@@ -249,4 +250,13 @@ int main(int argc, char** argv) {
   for (float v : back) std::printf("%.17g ", static_cast<double>(v));
   std::printf("\n");
   return 0;
+}
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {  // bad arguments, allocation failure
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  }
 }

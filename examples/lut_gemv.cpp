@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <random>
 #include <vector>
 
@@ -44,7 +45,7 @@ double relative_error(const std::vector<float>& y, const std::vector<double>& ex
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   const std::size_t rows = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 4096;
   const std::size_t cols = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 4096;
   if (rows == 0 || cols == 0 || cols % 32 != 0 /* MXFP4 blocks, float loop */) {
@@ -114,4 +115,13 @@ int main(int argc, char** argv) {
     t[i] = static_cast<std::int8_t>(std::max(-1.0f, std::min(1.0f, std::nearbyint(w[i] / scale))));
   run("ternary (absmean scale)", gemm::ternary_weights(t.data(), rows, cols, scale));
   return 0;
+}
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {  // bad arguments, allocation failure
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  }
 }

@@ -71,7 +71,7 @@ constexpr storage_t<Fmt> quantize_int(float x, affine_params p, int_quant_policy
     v = v < lo ? lo : (v > hi ? hi : v);
     return static_cast<storage_t<Fmt>>(static_cast<std::uint64_t>(v) & detail::low_mask(f.bits));
   };
-  unpacked y;
+  unpacked y{};
   switch (q.division) {
     case scale_division::exact:
       y = exact_div(unpack(x), unpack(p.scale));

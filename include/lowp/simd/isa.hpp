@@ -105,17 +105,8 @@ inline bool parse_isa(const char* name, isa& out) noexcept {
 
 /// Whether this build contains kernels for `i` (independent of the CPU).
 constexpr bool compiled(isa i) noexcept {
-  switch (i) {
-    case isa::scalar:
-      return true;
-    case isa::avx2:
-      return LOWP_HAVE_AVX2 != 0;
-    case isa::avx512:
-      return LOWP_HAVE_AVX512 != 0;
-    case isa::neon:
-      return LOWP_HAVE_NEON != 0;
-  }
-  return false;
+  return i == isa::scalar || (i == isa::avx2 && LOWP_HAVE_AVX2 != 0) ||
+         (i == isa::avx512 && LOWP_HAVE_AVX512 != 0) || (i == isa::neon && LOWP_HAVE_NEON != 0);
 }
 
 }  // namespace simd

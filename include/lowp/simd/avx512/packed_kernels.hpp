@@ -29,9 +29,9 @@ struct packed_layout {
   /// Unpack: qword q of the spread bytes holds input bytes [Bits*q, Bits*q + 8).
   static constexpr std::array<std::uint8_t, 64> spread = [] {
     std::array<std::uint8_t, 64> t{};
-    for (int q = 0; q < 8; ++q)
-      for (int k = 0; k < 8; ++k)
-        t[static_cast<std::size_t>(8 * q + k)] = static_cast<std::uint8_t>(Bits * q + k);
+    for (std::size_t q = 0; q < 8; ++q)
+      for (std::size_t k = 0; k < 8; ++k)
+        t[8 * q + k] = static_cast<std::uint8_t>(static_cast<std::size_t>(Bits) * q + k);
     return t;
   }();
   /// Unpack: byte k of each qword takes the 8 bits from bit k * Bits (vpmultishiftqb).
@@ -66,7 +66,8 @@ LOWP_AVX512_FN __m512i load_table64(const std::uint8_t* t) { return _mm512_loadu
 template <int Bits>
 LOWP_AVX512_FN __m512i unpack64(const std::uint8_t* p) {
   using L = packed_layout<Bits>;
-  const __m512i raw = _mm512_maskz_loadu_epi8(_bzhi_u64(~std::uint64_t{0}, 8 * Bits), p);
+  const __m512i raw =
+      _mm512_maskz_loadu_epi8(_bzhi_u64(~std::uint64_t{0}, static_cast<unsigned>(8 * Bits)), p);
   const __m512i spread = _mm512_permutexvar_epi8(load_table64(L::spread.data()), raw);
   return _mm512_multishift_epi64_epi8(load_table64(L::fields.data()), spread);
 }
@@ -80,7 +81,8 @@ inline constexpr bool has_pack_lanes = pack_width(Bits);
 template <int Bits>
 LOWP_AVX512_FN vu32 unpack16(const std::uint8_t* p) {
   using L = packed_layout<Bits>;
-  const __m512i raw = _mm512_maskz_loadu_epi8(_bzhi_u64(~std::uint64_t{0}, 2 * Bits), p);
+  const __m512i raw =
+      _mm512_maskz_loadu_epi8(_bzhi_u64(~std::uint64_t{0}, static_cast<unsigned>(2 * Bits)), p);
   const __m512i spread = _mm512_permutexvar_epi8(load_table64(L::spread.data()), raw);
   const __m512i codes = _mm512_multishift_epi64_epi8(load_table64(L::fields.data()), spread);
   return _mm512_and_si512(_mm512_cvtepu8_epi32(_mm512_castsi512_si128(codes)),

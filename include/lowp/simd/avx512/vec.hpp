@@ -195,13 +195,13 @@ LOWP_AVX512_FN vu32 group_max(const vu32 (&v)[16]) {
   // Level 1: vector 2k's lanes 0-7 meet its lanes 8-15 in the low half, 2k+1's in the high.
   __m512i a[8];
 #pragma GCC unroll 8
-  for (int k = 0; k < 8; ++k)
+  for (std::size_t k = 0; k < 8; ++k)
     a[k] = _mm512_max_epu32(_mm512_shuffle_i32x4(v[2 * k], v[2 * k + 1], 0x44),
                             _mm512_shuffle_i32x4(v[2 * k], v[2 * k + 1], 0xEE));
   // Level 2: 128-bit lane q of b[j] holds four candidates of vector 4j + q.
   __m512i b[4];
 #pragma GCC unroll 4
-  for (int j = 0; j < 4; ++j)
+  for (std::size_t j = 0; j < 4; ++j)
     b[j] = _mm512_max_epu32(_mm512_shuffle_i32x4(a[2 * j], a[2 * j + 1], 0x88),
                             _mm512_shuffle_i32x4(a[2 * j], a[2 * j + 1], 0xDD));
   // Level 3: lane q of c[i] holds two candidates of vectors 8i + q and 8i + 4 + q.

@@ -44,7 +44,7 @@ inline void lut_chunk_tables(const std::int8_t* x, std::size_t cols, std::uint8_
     int sl[16] = {}, sh[16] = {};
     for (unsigned e = 1; e < 16; ++e) {
       const unsigned q = (e & 1u) != 0 ? 0u : (e & 2u) != 0 ? 1u : (e & 4u) != 0 ? 2u : 3u;
-      const int value = v[4 * u + q];
+      const int value = static_cast<int>(v[4 * u + q]);
       const int l = value & 15;  // value = 16 * h + l, h in -8..7
       sl[e] = sl[e & (e - 1)] + l;
       sh[e] = sh[e & (e - 1)] + (value - l) / 16;
