@@ -67,9 +67,10 @@ constexpr storage_t<Fmt> quantize_int(float x, affine_params p, int_quant_policy
   constexpr int_format f = descriptor_v<Fmt>;
   const std::int64_t lo = quant_min(f, q.range);
   const std::int64_t hi = quant_max(f, q.range);
-  const auto code = [&](std::int64_t v) {
+  constexpr auto mask = detail::low_mask(f.bits);
+  const auto code = [lo, hi](std::int64_t v) {
     v = v < lo ? lo : (v > hi ? hi : v);
-    return static_cast<storage_t<Fmt>>(static_cast<std::uint64_t>(v) & detail::low_mask(f.bits));
+    return static_cast<storage_t<Fmt>>(static_cast<std::uint64_t>(v) & mask);
   };
   unpacked y{};
   switch (q.division) {
