@@ -128,11 +128,24 @@ def write_markdown(data: dict, md_path: Path) -> int:
         "| --- | ---: | ---: | ---: |",
         *rows,
         *simd_table(data),
+        *compile_table(data),
         "",
     ]
     md_path.write_text("\n".join(lines), encoding="utf-8")
     print(f"[run_bench] wrote {md_path} ({len(rows)} rows)", flush=True)
     return len(rows)
+
+
+def compile_table(data: dict) -> list[str]:
+    rows = data.get("lowp_compile_time") or []
+    if not rows:
+        return []
+    lines = ["", "## Compile time of the probe translation units (bench/probes)", "",
+             "| probe | compiler | standard | median (s) |", "| --- | --- | --- | ---: |"]
+    for r in rows:
+        lines.append(f"| {r['probe']} | `{Path(r['compiler']).name}` | {r['std']} | "
+                     f"{r['median_s']:.2f} |")
+    return lines
 
 
 def simd_table(data: dict) -> list[str]:
@@ -344,6 +357,31 @@ def try_plot(json_path: Path, png_path: Path) -> None:
               "still valid", flush=True)
 
 
+def time_probes(cxx: str, include: str, std: str, repeats: int = 3) -> list[dict]:
+    """Compile-time budget: each bench/probes/*.cpp compiled (-O2, -c) `repeats` times with
+    the build's compiler; the median wall time per probe."""
+    probes = sorted((Path(__file__).resolve().parent / "probes").glob("*.cpp"))
+    rows = []
+    for probe in probes:
+        cmd = [cxx, f"-std=c++{std}", "-O2", "-I", include, "-c", str(probe), "-o", os.devnull]
+        times = []
+        for _ in range(repeats):
+            t0 = time.monotonic()
+            res = subprocess.run(cmd, capture_output=True, text=True)
+            times.append(time.monotonic() - t0)
+            if res.returncode != 0:
+                print(f"[run_bench] probe {probe.name} failed to compile:\n{res.stderr}",
+                      flush=True)
+                break
+        else:
+            times.sort()
+            rows.append({"probe": probe.stem, "compiler": cxx, "std": f"c++{std}",
+                         "median_s": times[len(times) // 2], "runs_s": times})
+            print(f"[run_bench] compile time {probe.stem}: {times[len(times) // 2]:.2f} s "
+                  f"(median of {repeats}, {Path(cxx).name} -O2)", flush=True)
+    return rows
+
+
 def run_explorer(exe: str, out_dir: Path, no_plot: bool) -> None:
     """The quantization explorer on its built-in tensors: quantization_explorer.csv (every
     row) and quantization_explorer.txt (its table and trends); a chart when matplotlib is
@@ -378,6 +416,9 @@ def main() -> int:
                     help="--benchmark_min_time in seconds (bare number)")
     ap.add_argument("--filter", default=None, help="--benchmark_filter regex")
     ap.add_argument("--no-plot", action="store_true")
+    ap.add_argument("--cxx", default=None, help="compiler for the compile-time probes")
+    ap.add_argument("--include", default=None, help="lowp's include/ for the probes")
+    ap.add_argument("--std", default="17", help="C++ standard for the probes")
     ap.add_argument("--explorer", default=None,
                     help="example_quantization_explorer: run it and chart its table")
     ap.add_argument("--plot-only", action="store_true", help=argparse.SUPPRESS)
@@ -408,6 +449,9 @@ def main() -> int:
         print(f"[run_bench] error: {json_path} was not written", flush=True)
         return rc or 1
     data = json.loads(json_path.read_text(encoding="utf-8"))
+    if args.cxx and args.include:
+        data["lowp_compile_time"] = time_probes(args.cxx, args.include, args.std)
+        json_path.write_text(json.dumps(data, indent=2), encoding="utf-8")
     print(f"[run_bench] wrote {json_path}", flush=True)
     write_markdown(data, md_path)
     if not args.no_plot:
