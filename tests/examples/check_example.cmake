@@ -4,7 +4,7 @@
 #
 # FACTS: one CMake regular expression per line; every one must match the program's standard
 # output (run with no arguments, in WORK_DIR). Blank lines and lines starting with `#` are
-# ignored. CHECK (optional): a Python script run as `python3 CHECK EXE WORK_DIR` after the
+# ignored; `;` and unbalanced brackets are fine anywhere. CHECK (optional): a Python script run as `python3 CHECK EXE WORK_DIR` after the
 # facts; it may run the program again with other arguments and must exit 0.
 cmake_minimum_required(VERSION 3.25)
 
@@ -28,8 +28,16 @@ endif()
 set(_failed 0)
 set(_checked 0)
 if(EXISTS "${FACTS}")
-  file(STRINGS "${FACTS}" _lines)
-  foreach(_re IN LISTS _lines)
+  # Read line by line with string(FIND): a CMake list would merge lines at an unbalanced `[`
+  # and split them at `;`, both common in regexes and comments.
+  file(READ "${FACTS}" _text)
+  string(APPEND _text "\n")
+  while(NOT _text STREQUAL "")
+    string(FIND "${_text}" "\n" _eol)
+    string(SUBSTRING "${_text}" 0 ${_eol} _re)
+    math(EXPR _next "${_eol} + 1")
+    string(SUBSTRING "${_text}" ${_next} -1 _text)
+    string(REGEX REPLACE "\r$" "" _re "${_re}")
     if(_re STREQUAL "" OR _re MATCHES "^#")
       continue()
     endif()
@@ -38,7 +46,7 @@ if(EXISTS "${FACTS}")
       message(SEND_ERROR "fact not found in the output: ${_re}")
       set(_failed 1)
     endif()
-  endforeach()
+  endwhile()
 endif()
 if(_failed)
   message(FATAL_ERROR "--- output of ${EXE}\n${_out}")
