@@ -7,10 +7,9 @@
 // Every expected outcome is taken from docs/*.md (quoted where it is checked), never from a
 // run of the code.
 //
-// Tags: [!mayfail] marks a test that asserts the documented (or required) behaviour where the
-// library differs today; its comment names the bug. "[.]" hides the cases that would read or
-// write out of bounds today (they crash or trip AddressSanitizer); they are kept to show each
-// bug and to be enabled once it is fixed.
+// The cases named "regression (fixed)" found library bugs when they were written (size products
+// that wrapped, a tail rule ignored, FTZ/DAZ leaking into scale arithmetic, an inconsistent
+// block_tensor read out of bounds); each now asserts the fixed behaviour (docs/reliability.md).
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -1000,8 +999,8 @@ TEST_CASE("reliability: blocks: tails: pad_zero equals explicit zeros, reject th
   });
 }
 
-TEST_CASE("reliability: blocks: BUG quantize_with_scales ignores tail_rule::reject",
-          "[reliability][blocks][!mayfail]") {
+TEST_CASE("reliability: blocks: regression (fixed): quantize_with_scales ignores tail_rule::reject",
+          "[reliability][blocks]") {
   // BUG: docs/blocks.md: "`reject` throws std::invalid_argument" for an incomplete last block,
   // and "Errors: ... rejected tails throw std::invalid_argument". quantize_with_scales
   // (block/codec.hpp) never looks at o.tail: it pads the tail with zeros and returns.
@@ -1302,8 +1301,10 @@ TEST_CASE("reliability: blocks: misaligned pointers give the aligned bytes on ev
 // 8-bit elements and n in (2^64 - 32, 2^64) that product is 2^64, i.e. 0: an empty element
 // span passes the check and the kernels then read the input and write 2^64 bytes of elements.
 // These cases crash today, so they are hidden.
-TEST_CASE("reliability: blocks: BUG element byte count wraps in check_sizes (storage quantize)",
-          "[.][reliability][blocks][!mayfail]") {
+TEST_CASE(
+    "reliability: blocks: regression (fixed): element byte count wraps in check_sizes (storage "
+    "quantize)",
+    "[reliability][blocks]") {
   const std::size_t blocks =
       opaque(std::size_t{1} << 59);  // block_count(2^64 - 1) for blocks of 32
   check_size_error("quantize<mxfp8_e4m3>(n = 2^64 - 1, no element bytes)", [&] {
@@ -1318,8 +1319,8 @@ TEST_CASE("reliability: blocks: BUG element byte count wraps in check_sizes (sto
   });
 }
 
-TEST_CASE("reliability: blocks: BUG element byte count wraps for 16-bit elements",
-          "[.][reliability][blocks][!mayfail]") {
+TEST_CASE("reliability: blocks: regression (fixed): element byte count wraps for 16-bit elements",
+          "[reliability][blocks]") {
   // bfp<15, 32>: 2-byte elements, 64 bytes per block: n = 2^63 + 32 needs 2^64 + 64 bytes,
   // which check_sizes computes as 64.
   using B = blk::bfp<15, 32>;
@@ -1330,8 +1331,8 @@ TEST_CASE("reliability: blocks: BUG element byte count wraps for 16-bit elements
   });
 }
 
-TEST_CASE("reliability: blocks: BUG quantize_tiles: rows * cols wraps",
-          "[.][reliability][blocks][!mayfail]") {
+TEST_CASE("reliability: blocks: regression (fixed): quantize_tiles: rows * cols wraps",
+          "[reliability][blocks]") {
   // block/codec.hpp quantize_tiles checks `rows * cols != in.size()` without an overflow test:
   // rows = 2^59 + 1, cols = 32 gives 2^64 + 32 = 32, so a 32-value input passes and the loop
   // reads rows far beyond it and writes beyond the 1-block tensor it allocated.
@@ -1341,8 +1342,8 @@ TEST_CASE("reliability: blocks: BUG quantize_tiles: rows * cols wraps",
   });
 }
 
-TEST_CASE("reliability: blocks: BUG byte counts wrap, saved by std::bad_alloc",
-          "[reliability][blocks][!mayfail]") {
+TEST_CASE("reliability: blocks: regression (fixed): byte counts wrap, saved by std::bad_alloc",
+          "[reliability][blocks]") {
   // from_interleaved: `blocks * interleaved_block_bytes<Block>` (block/codec.hpp) wraps: for
   // q8_0 (34 bytes a block) and blocks = (2^64 + 16) / 34 it is 16, so 16 bytes "match" a
   // claimed size of 17361641481138401536 values; the function then allocates about 10^18
@@ -1369,8 +1370,8 @@ TEST_CASE("reliability: blocks: BUG byte counts wrap, saved by std::bad_alloc",
 #endif
 }
 
-TEST_CASE("reliability: blocks: BUG inconsistent block_tensor read out of bounds",
-          "[.][reliability][blocks][!mayfail]") {
+TEST_CASE("reliability: blocks: regression (fixed): inconsistent block_tensor read out of bounds",
+          "[reliability][blocks]") {
   // block_tensor's fields are public. dequantize(q, out) checks them (std::invalid_argument),
   // but to_interleaved (block/codec.hpp) trusts q.scales.size() and reads
   // q.elements[b * block_bytes + k] past the end of a short q.elements, and gemm::from_blocks
@@ -1518,8 +1519,8 @@ TEST_CASE("reliability: quantize_int: zero length, huge lengths and random-bit c
   });
 }
 
-TEST_CASE("reliability: quantize_int: BUG group count wraps for a huge group_size",
-          "[reliability][quantize_int][!mayfail]") {
+TEST_CASE("reliability: quantize_int: regression (fixed): group count wraps for a huge group_size",
+          "[reliability][quantize_int]") {
   // BUG: codec/quantize_int.hpp detail::check_quant_args computes
   // `groups = (n + group_size - 1) / group_size`, which wraps when group_size > 2^64 - n: for
   // n = 5 and group_size = 2^64 - 1 it is 0, so an EMPTY parameter span passes the check (and
@@ -1841,8 +1842,9 @@ TEST_CASE("reliability: gemm: zero-length inputs", "[reliability][gemm]") {
   });
 }
 
-TEST_CASE("reliability: gemm: BUG float matmul of zero rows throws in the int8 mode only",
-          "[reliability][gemm][!mayfail]") {
+TEST_CASE(
+    "reliability: gemm: regression (fixed): float matmul of zero rows throws in the int8 mode only",
+    "[reliability][gemm]") {
   // matmul(w, x, 0, y) with float_activations::exact does nothing, but with the default
   // dynamic_int8 it throws std::invalid_argument ("activations need at least one row"):
   // the float overload (gemm/lut.hpp) passes quantize_activations(x, 0, K) to the int8 overload,
@@ -1959,18 +1961,16 @@ TEST_CASE("reliability: gemm: misaligned activations and outputs give the aligne
 }
 
 TEST_CASE("reliability: gemm: huge shapes are rejected before any access", "[reliability][gemm]") {
-  // y.size() must equal rows(x) * rows(W): a huge row count whose product does not wrap fails
-  // the check; a product that wraps is stopped today by the allocation of the activation rows
-  // (std::length_error for the row views of float_activations::exact; see the BUG case below
-  // for the int8 mode).
+  // y.size() must equal rows(x) * rows(W): a huge row count is a size error before any access
+  // (rows(x) * rows(W) is computed with an overflow check).
   const gm::packed_weights p(make_weights(20, 64, 2, 32, 5));
   std::vector<float> y(20);
   gm::int8_activations a;
   a.rows = opaque(size_max / 2);  // claims more rows than it holds
   a.cols = 64;
   a.scales.assign(1, 1.0f);
-  check_throws<std::invalid_argument>("matmul(int8 activations claiming 2^63 rows)",
-                                      [&] { gm::matmul(p, a, span<float>(y)); });
+  check_size_error("matmul(int8 activations claiming 2^63 rows)",
+                   [&] { gm::matmul(p, a, span<float>(y)); });
   check_size_error("matmul(float, exact, 2^60 rows, empty y)", [&] {
     std::vector<float> none;
     gm::matmul(p, fdummy, opaque(std::size_t{1} << 60), span<float>(none), lowp::parallel{1, 1},
@@ -1978,8 +1978,8 @@ TEST_CASE("reliability: gemm: huge shapes are rejected before any access", "[rel
   });
 }
 
-TEST_CASE("reliability: gemm: BUG rows * cols wraps in validation and from_blocks",
-          "[reliability][gemm][!mayfail]") {
+TEST_CASE("reliability: gemm: regression (fixed): rows * cols wraps in validation and from_blocks",
+          "[reliability][gemm]") {
   // BUG: gemm/weights.hpp validate(int_weights) compares levels.size() with `rows * cols` and
   // zeros/scales with `rows * groups()` without overflow tests; with rows = 2^63 + 1, cols = 64
   // and group = 32 both products wrap (to 64 and 2), so a 64-level matrix claiming 2^63 + 1 rows
@@ -2008,8 +2008,10 @@ TEST_CASE("reliability: gemm: BUG rows * cols wraps in validation and from_block
                    [&] { gm::from_blocks(q, opaque((std::size_t{1} << 63) + 1), 64); });
 }
 
-TEST_CASE("reliability: gemm: BUG matmul (int8 mode) wraps rows * cols, saved by bad_alloc",
-          "[reliability][gemm][!mayfail]") {
+TEST_CASE(
+    "reliability: gemm: regression (fixed): matmul (int8 mode) wraps rows * cols, saved by "
+    "bad_alloc",
+    "[reliability][gemm]") {
   // BUG: gemm/activations.hpp quantize_activations sizes values as `rows * cols` without an
   // overflow test (2^60 rows of 64 columns: 2^66 = 0 values) and the y check of matmul
   // (gemm/lut.hpp: `a.rows * w.rows()`, 2^60 * 20 wraps as well) comes after it; what stops the
@@ -2026,8 +2028,8 @@ TEST_CASE("reliability: gemm: BUG matmul (int8 mode) wraps rows * cols, saved by
 #endif
 }
 
-TEST_CASE("reliability: gemm: BUG wrapped shapes write out of bounds",
-          "[.][reliability][gemm][!mayfail]") {
+TEST_CASE("reliability: gemm: regression (fixed): wrapped shapes write out of bounds",
+          "[reliability][gemm]") {
   // Crash today (hidden):
   // - packed_weights of the matrix validate() accepts above: tiles_ * chunks_ * chunk bytes and
   //   tiles_ * groups_ * 16 wrap (gemm/lut.hpp constructor), the planes and scales are
@@ -2231,8 +2233,8 @@ TEST_CASE("reliability: FTZ/DAZ set by the caller change no result", "[reliabili
   });
 }
 
-TEST_CASE("reliability: BUG quantize_int on the scalar path depends on FTZ/DAZ",
-          "[reliability][env][quantize_int][!mayfail]") {
+TEST_CASE("reliability: regression (fixed): quantize_int on the scalar path depends on FTZ/DAZ",
+          "[reliability][env][quantize_int]") {
   // BUG: codec/quantize_int.hpp runs its scalar fallback (the scalar ISA, LOWP_SIMD=scalar
   // builds, LOWP_FORCE_ISA=scalar, zero points beyond +-2^28) outside an ieee_denormals
   // guard, and that code uses native float arithmetic: `x / p.scale` and `x * (1.0f / p.scale)`
@@ -2269,8 +2271,10 @@ TEST_CASE("reliability: BUG quantize_int on the scalar path depends on FTZ/DAZ",
   }
 }
 
-TEST_CASE("reliability: BUG NVFP4 (TransformerEngine order) decode scale flushed under FTZ",
-          "[reliability][env][blocks][!mayfail]") {
+TEST_CASE(
+    "reliability: regression (fixed): NVFP4 (TransformerEngine order) decode scale flushed under "
+    "FTZ",
+    "[reliability][env][blocks]") {
   // BUG: block/scale_rules.hpp nvfp4_te::tensor computes S_dec = float(1.0 / double(S_enc))
   // with native arithmetic (`const double inv = 1.0 / static_cast<double>(s_enc);
   // return {s_enc, static_cast<float>(inv)};`), called by blocks::quantize before any
@@ -2300,8 +2304,8 @@ TEST_CASE("reliability: BUG NVFP4 (TransformerEngine order) decode scale flushed
   }
 }
 
-TEST_CASE("reliability: BUG gemm::quantize_weights depends on FTZ/DAZ",
-          "[reliability][env][gemm][!mayfail]") {
+TEST_CASE("reliability: regression (fixed): gemm::quantize_weights depends on FTZ/DAZ",
+          "[reliability][env][gemm]") {
   // BUG: gemm/weights.hpp quantize_weights computes scale = (hi - lo) / (2^b - 1),
   // -lo / scale and w / scale with native float arithmetic and no ieee_denormals guard (unlike
   // quantize_activations, which "runs with IEEE denormals whatever the caller's FTZ/DAZ"). A

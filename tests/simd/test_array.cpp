@@ -539,10 +539,15 @@ TEST_CASE("Array zero-length conversions", "[simd][array]") {
   CHECK_NOTHROW(
       lowp::dequantize_packed<fm::e2m1fn>(par, span<const std::uint8_t>(c), span<float>(y)));
   // Null data pointers with zero sizes.
+  // (Typed null pointers: lowp::span is std::span in C++20, which has no nullptr_t constructor.)
+  const float* no_f = nullptr;
+  float* no_out = nullptr;
+  const std::uint8_t* no_c = nullptr;
+  std::uint8_t* no_codes = nullptr;
   CHECK_NOTHROW(
-      lowp::quantize<fm::e4m3fn>(span<const float>(nullptr, 0), span<std::uint8_t>(nullptr, 0)));
-  CHECK_NOTHROW(lowp::dequantize_packed<fm::e2m1fn>(span<const std::uint8_t>(nullptr, 0),
-                                                    span<float>(nullptr, 0)));
+      lowp::quantize<fm::e4m3fn>(span<const float>(no_f, 0), span<std::uint8_t>(no_codes, 0)));
+  CHECK_NOTHROW(lowp::dequantize_packed<fm::e2m1fn>(span<const std::uint8_t>(no_c, 0),
+                                                    span<float>(no_out, 0)));
 }
 
 // --- the active ISA ----------------------------------------------------------------------------

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "lowp/block/reference.hpp"
+#include "lowp/core/checked.hpp"
 #include "lowp/core/parallel.hpp"
 #include "lowp/simd/block_dispatch.hpp"
 
@@ -28,9 +29,12 @@ tensor_scale_state prepare_quantize(simd::isa which, span<const float> in,
   check_rounding<Block, R>();
   check_sizes<Block>(in.size(), elements.size(), scales.size(), o.tail);
   tensor_scale_state t;
-  if constexpr (Block::two_level)
-    t = Block::scale_rule::template tensor<Block>(
-        o.tensor_amax ? *o.tensor_amax : simd::array_amax(which, in.data(), in.size()));
+  if constexpr (Block::two_level) {
+    const float amax =
+        o.tensor_amax ? *o.tensor_amax : simd::array_amax(which, in.data(), in.size());
+    const simd::ieee_denormals env;  // the rule's float arithmetic, whatever the caller's FTZ/DAZ
+    t = Block::scale_rule::template tensor<Block>(amax);
+  }
   return t;
 }
 }  // namespace detail
@@ -73,7 +77,7 @@ block_tensor<Block> quantize(span<const float> in, const block_options& o = {}) 
   block_tensor<Block> q;
   const std::size_t blocks = block_count<Block>(in.size());
   q.size = in.size();
-  q.elements.assign(blocks * Block::block_bytes, 0);
+  q.elements.assign(lowp::detail::checked_mul(blocks, Block::block_bytes, "element bytes"), 0);
   q.scales.assign(blocks, 0);
   q.tensor = blocks::quantize<Block, R>(in, span<std::uint8_t>(q.elements),
                                         span<typename Block::scale_storage>(q.scales), o);
@@ -87,7 +91,9 @@ template <class Block, rounding R = default_rounding_v<Block>>
 block_tensor<Block> quantize_tiles(span<const float> in, std::size_t rows, std::size_t cols,
                                    std::size_t tile_rows, const block_options& o = {}) {
   detail::check_rounding<Block, R>();
-  if (cols % Block::block_size != 0 || rows * cols != in.size() || tile_rows == 0)
+  if (cols % Block::block_size != 0 ||
+      lowp::detail::checked_mul(rows, cols, "quantize_tiles: rows * cols") != in.size() ||
+      tile_rows == 0)
     throw std::invalid_argument(
         "lowp: quantize_tiles needs rows * cols == in.size(), cols a "
         "multiple of the block size and tile_rows > 0");
@@ -181,11 +187,15 @@ block_tensor<Block> quantize_with_scales(span<const float> in,
   block_tensor<Block> q;
   q.size = in.size();
   const std::size_t blocks = block_count<Block>(in.size());
+  if (o.tail == tail_rule::reject && in.size() % Block::block_size != 0)
+    throw std::invalid_argument("lowp: " + std::to_string(in.size()) +
+                                " values are not a whole number of blocks of " +
+                                std::to_string(Block::block_size) + " (tail_rule::reject)");
   if (scales.size() != blocks)
     throw std::invalid_argument("lowp: " + std::to_string(in.size()) + " values need " +
                                 std::to_string(blocks) + " scales, got " +
                                 std::to_string(scales.size()));
-  q.elements.assign(blocks * Block::block_bytes, 0);
+  q.elements.assign(lowp::detail::checked_mul(blocks, Block::block_bytes, "element bytes"), 0);
   q.scales.assign(scales.begin(), scales.end());
   constexpr float_format sf = descriptor_v<typename Block::scale_format>;
   for (std::size_t b = 0; b < blocks; ++b) {
@@ -217,6 +227,7 @@ template <class Block>
 std::vector<std::uint8_t> to_interleaved(const block_tensor<Block>& q) {
   static_assert(!Block::two_level, "lowp: the interleaved layout has no place for a tensor scale");
   constexpr std::size_t scale_bytes = sizeof(typename Block::scale_storage);
+  detail::check_sizes<Block>(q.size, q.elements.size(), q.scales.size(), tail_rule::pad_zero);
   std::vector<std::uint8_t> out(q.blocks() * interleaved_block_bytes<Block>);
   for (std::size_t b = 0; b < q.blocks(); ++b) {
     std::uint8_t* dst = out.data() + b * interleaved_block_bytes<Block>;
@@ -235,10 +246,12 @@ block_tensor<Block> from_interleaved(span<const std::uint8_t> bytes, std::size_t
   static_assert(!Block::two_level, "lowp: the interleaved layout has no place for a tensor scale");
   constexpr std::size_t scale_bytes = sizeof(typename Block::scale_storage);
   const std::size_t blocks = block_count<Block>(size);
-  if (bytes.size() != blocks * interleaved_block_bytes<Block>)
+  const std::size_t need =
+      lowp::detail::checked_mul(blocks, interleaved_block_bytes<Block>, "interleaved bytes");
+  if (bytes.size() != need)
     throw std::invalid_argument("lowp: " + std::to_string(size) + " values need " +
-                                std::to_string(blocks * interleaved_block_bytes<Block>) +
-                                " interleaved bytes, got " + std::to_string(bytes.size()));
+                                std::to_string(need) + " interleaved bytes, got " +
+                                std::to_string(bytes.size()));
   block_tensor<Block> q;
   q.size = size;
   q.scales.assign(blocks, 0);

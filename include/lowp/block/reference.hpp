@@ -15,8 +15,10 @@
 #include "lowp/block/element.hpp"
 #include "lowp/block/packing.hpp"
 #include "lowp/block/scale_rules.hpp"
+#include "lowp/core/checked.hpp"
 #include "lowp/core/random.hpp"
 #include "lowp/core/span.hpp"
+#include "lowp/simd/float_env.hpp"
 
 namespace lowp {
 namespace blocks {
@@ -108,10 +110,11 @@ void check_sizes(std::size_t n, std::size_t element_bytes, std::size_t scale_cou
                                 " values are not a whole number of blocks of " +
                                 std::to_string(Block::block_size) + " (tail_rule::reject)");
   const std::size_t blocks = block_count<Block>(n);
-  if (element_bytes != blocks * Block::block_bytes)
+  const std::size_t need = lowp::detail::checked_mul(blocks, Block::block_bytes, "element bytes");
+  if (element_bytes != need)
     throw std::invalid_argument("lowp: " + std::to_string(n) + " values need " +
-                                std::to_string(blocks * Block::block_bytes) +
-                                " element bytes, got " + std::to_string(element_bytes));
+                                std::to_string(need) + " element bytes, got " +
+                                std::to_string(element_bytes));
   if (scale_count != blocks)
     throw std::invalid_argument("lowp: " + std::to_string(n) + " values need " +
                                 std::to_string(blocks) + " scales, got " +
@@ -127,6 +130,7 @@ template <class Block>
 tensor_scale_state tensor_state(span<const float> in, const block_options& o) {
   if (!Block::two_level) return {};
   const float amax = o.tensor_amax ? *o.tensor_amax : array_amax(in);
+  const simd::ieee_denormals env;  // the rule's float arithmetic, whatever the caller's FTZ/DAZ
   return Block::scale_rule::template tensor<Block>(amax);
 }
 

@@ -22,6 +22,7 @@
 #include "lowp/format/formats.hpp"
 #include "lowp/simd/detect.hpp"
 #include "lowp/simd/dispatch.hpp"
+#include "lowp/simd/float_env.hpp"
 
 namespace lowp {
 
@@ -107,7 +108,7 @@ inline void check_quant_args(std::size_t n, std::size_t out_n, std::size_t param
     throw std::invalid_argument("lowp: input and output sizes differ (" + std::to_string(n) +
                                 " vs " + std::to_string(out_n) + ")");
   if (group_size == 0) throw std::invalid_argument("lowp: group_size must be positive");
-  const std::size_t groups = (n + group_size - 1) / group_size;
+  const std::size_t groups = n / group_size + (n % group_size != 0 ? 1 : 0);  // cannot wrap
   if (params_n != groups && params_n != 1)
     throw std::invalid_argument("lowp: " + std::to_string(n) + " values in groups of " +
                                 std::to_string(group_size) + " need " + std::to_string(groups) +
@@ -143,6 +144,7 @@ void quantize_int(span<const float> in, span<storage_t<Fmt>> out, span<const aff
                   std::size_t group_size, int_quant_policy q = {}, std::uint64_t seed = 0,
                   unsigned random_count = 32) {
   detail::check_quant_args(in.size(), out.size(), params.size(), group_size, params.data());
+  const simd::ieee_denormals env;  // fp32 division modes: IEEE subnormals whatever FTZ/DAZ
   const simd::isa which = simd::active_isa();
   const std::uint64_t key = detail::counter_key(seed);
   const std::int64_t lo = quant_min(descriptor_v<Fmt>, q.range);
@@ -166,6 +168,7 @@ template <class Fmt>
 void dequantize_int(span<const storage_t<Fmt>> in, span<float> out,
                     span<const affine_params> params, std::size_t group_size) {
   detail::check_quant_args(in.size(), out.size(), params.size(), group_size, params.data());
+  const simd::ieee_denormals env;  // IEEE subnormals whatever the caller's FTZ/DAZ
   const simd::isa which = simd::active_isa();
   for (std::size_t g0 = 0; g0 < in.size(); g0 += group_size) {
     const std::size_t g1 = in.size() - g0 < group_size ? in.size() : g0 + group_size;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "lowp/codec/fp32.hpp"
+#include "lowp/core/checked.hpp"
 #include "lowp/simd/avx512/gemm_kernels.hpp"
 #include "lowp/simd/detect.hpp"
 #include "lowp/simd/float_env.hpp"
@@ -31,9 +32,10 @@ struct int8_activations {
 inline void validate(const int8_activations& a) {
   auto fail = [](const std::string& what) { throw std::invalid_argument("lowp::gemm: " + what); };
   if (a.rows == 0 || a.cols == 0) fail("activations need at least one row and one column");
-  if (a.values.size() != a.rows * a.cols)
+  const std::size_t n = lowp::detail::checked_mul(a.rows, a.cols, "activations: rows * cols");
+  if (a.values.size() != n)
     fail("activation values hold " + std::to_string(a.values.size()) + " entries, rows * cols is " +
-         std::to_string(a.rows * a.cols));
+         std::to_string(n));
   if (a.scales.size() != a.rows) fail("activations need one scale per row");
   for (std::int8_t v : a.values)
     if (v == std::numeric_limits<std::int8_t>::min()) fail("an activation value is -128");
@@ -95,7 +97,7 @@ inline int8_activations quantize_activations(const float* x, std::size_t rows, s
   int8_activations a;
   a.rows = rows;
   a.cols = cols;
-  a.values.resize(rows * cols);
+  a.values.resize(lowp::detail::checked_mul(rows, cols, "quantize_activations: rows * cols"));
   a.scales.resize(rows);
   for (std::size_t n = 0; n < rows; ++n)
     a.scales[n] = quantize_activation_row(x + n * cols, cols, a.values.data() + n * cols);

@@ -13,6 +13,7 @@
 #include "lowp/block/reference.hpp"
 #include "lowp/block/scale_rules.hpp"
 #include "lowp/codec/fp32.hpp"
+#include "lowp/core/checked.hpp"
 #include "lowp/gemm/weights.hpp"
 
 namespace lowp {
@@ -87,10 +88,13 @@ int_weights from_blocks(const blocks::block_tensor<Block>& q, std::size_t rows, 
     throw std::invalid_argument("lowp::gemm::from_blocks: cols " + std::to_string(cols) +
                                 " is not a multiple of the block size " +
                                 std::to_string(Block::block_size));
-  if (q.size != rows * cols)
+  const std::size_t n = lowp::detail::checked_mul(rows, cols, "from_blocks: rows * cols");
+  if (q.size != n)
     throw std::invalid_argument("lowp::gemm::from_blocks: the block tensor holds " +
                                 std::to_string(q.size) + " elements, rows * cols is " +
-                                std::to_string(rows * cols));
+                                std::to_string(n));
+  blocks::detail::check_sizes<Block>(q.size, q.elements.size(), q.scales.size(),
+                                     blocks::tail_rule::pad_zero);  // a consistent tensor
   const detail::element_grid grid = detail::grid_of<Block>();
   int_weights w;
   w.rows = rows;

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "lowp/core/checked.hpp"
 #include "lowp/core/parallel.hpp"
 #include "lowp/core/span.hpp"
 #include "lowp/gemm/activations.hpp"
@@ -424,10 +425,11 @@ namespace detail {
 inline void run_kernel(const packed_weights& w, gemm_fn fn,
                        const std::vector<simd::lut_row_view>& rows, span<float> y,
                        const parallel& par) {
-  if (y.size() != rows.size() * w.rows())
+  const std::size_t n =
+      lowp::detail::checked_mul(rows.size(), w.rows(), "matmul: rows(x) * rows(W)");
+  if (y.size() != n)
     throw std::invalid_argument("lowp::gemm::matmul: y holds " + std::to_string(y.size()) +
-                                " floats, rows(x) * rows(W) is " +
-                                std::to_string(rows.size() * w.rows()));
+                                " floats, rows(x) * rows(W) is " + std::to_string(n));
   const simd::lut_weight_view v = w.view();
   const std::size_t pass = tiles_per_pass(w);
   parallel p = par;
@@ -448,10 +450,10 @@ inline void run_kernel(const packed_weights& w, gemm_fn fn,
 /// (identical results for any count).
 inline void matmul(const packed_weights& w, const int8_activations& a, span<float> y,
                    const parallel& par, gemm_kernel kernel = gemm_kernel::automatic) {
-  if (y.size() != a.rows * w.rows())
+  const std::size_t need = lowp::detail::checked_mul(a.rows, w.rows(), "matmul: rows(x) * rows(W)");
+  if (y.size() != need)
     throw std::invalid_argument("lowp::gemm::matmul: y holds " + std::to_string(y.size()) +
-                                " floats, rows(x) * rows(W) is " +
-                                std::to_string(a.rows * w.rows()));
+                                " floats, rows(x) * rows(W) is " + std::to_string(need));
   const activation_tables tables(w, a);
   std::vector<simd::lut_row_view> rows(a.rows);
   for (std::size_t n = 0; n < a.rows; ++n) rows[n] = tables.row(n);
@@ -472,6 +474,12 @@ inline void matmul(const packed_weights& w, const float* x, std::size_t rows, sp
                    const parallel& par = parallel{1, 1},
                    float_activations mode = float_activations::dynamic_int8,
                    gemm_kernel kernel = gemm_kernel::automatic) {
+  if (rows == 0) {  // no activation rows: nothing to compute (either mode)
+    if (!y.empty())
+      throw std::invalid_argument("lowp::gemm::matmul: y holds " + std::to_string(y.size()) +
+                                  " floats, rows(x) * rows(W) is 0");
+    return;
+  }
   if (mode == float_activations::dynamic_int8) {
     matmul(w, quantize_activations(x, rows, w.cols()), y, par, kernel);
     return;

@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "lowp/codec/fp32.hpp"
+#include "lowp/core/checked.hpp"
+#include "lowp/simd/float_env.hpp"
 
 namespace lowp {
 namespace gemm {
@@ -64,10 +66,11 @@ inline void validate(const int_weights& w) {
   if (w.rows == 0 || w.cols == 0) fail("a weight matrix needs at least one row and one column");
   if (w.group == 0 || w.group > max_group)
     fail("group " + std::to_string(w.group) + " is outside 1..2^20");
-  if (w.levels.size() != w.rows * w.cols)
+  const std::size_t n = lowp::detail::checked_mul(w.rows, w.cols, "gemm weights: rows * cols");
+  if (w.levels.size() != n)
     fail("levels holds " + std::to_string(w.levels.size()) + " entries, rows * cols is " +
-         std::to_string(w.rows * w.cols));
-  const std::size_t g = w.rows * w.groups();
+         std::to_string(n));
+  const std::size_t g = w.rows * w.groups();  // <= rows * cols
   if (w.zeros.size() != g || w.scales.size() != g)
     fail("zeros and scales need rows * ceil(cols / group) = " + std::to_string(g) + " entries");
   const unsigned limit = 1u << w.level_bits;
@@ -99,6 +102,7 @@ enum class weight_rule {
 inline int_weights quantize_weights(const float* w, std::size_t rows, std::size_t cols,
                                     unsigned bits, std::size_t group,
                                     weight_rule rule = weight_rule::min_max) {
+  const simd::ieee_denormals env;  // scales and levels whatever the caller's FTZ/DAZ
   int_weights q;
   q.rows = rows;
   q.cols = cols;
@@ -109,7 +113,7 @@ inline int_weights quantize_weights(const float* w, std::size_t rows, std::size_
     validate(q);  // throws with the reason
   }
   const std::size_t groups = q.groups();
-  q.levels.assign(rows * cols, 0);
+  q.levels.assign(lowp::detail::checked_mul(rows, cols, "quantize_weights: rows * cols"), 0);
   q.zeros.assign(rows * groups, 0);
   q.scales.assign(rows * groups, 0.0f);
   const int top = (1 << bits) - 1;
@@ -162,7 +166,7 @@ inline int_weights ternary_weights(const std::int8_t* t, std::size_t rows, std::
   q.cols = cols;
   q.level_bits = 2;
   q.group = cols;
-  q.levels.resize(rows * cols);
+  q.levels.resize(lowp::detail::checked_mul(rows, cols, "ternary_weights: rows * cols"));
   for (std::size_t i = 0; i < rows * cols; ++i) {
     if (t[i] < -1 || t[i] > 1)
       throw std::invalid_argument("lowp::gemm::ternary_weights: an entry is not -1, 0 or +1");

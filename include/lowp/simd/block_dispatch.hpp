@@ -83,6 +83,8 @@ void quantize_blocks(isa which, const float* in, std::size_t n, std::size_t b0, 
       typename B::scale_storage* s = scales + b0;
       const std::uint64_t first = b0 * B::block_size;
       const ieee_denormals env;  // float_env.hpp
+      // With no SIMD ISA compiled in (LOWP_SIMD=scalar) the switch below uses none of these.
+      static_cast<void>(x), static_cast<void>(e), static_cast<void>(s), static_cast<void>(first);
       switch (which) {
 #if LOWP_HAVE_AVX512
         case isa::avx512:
