@@ -138,10 +138,14 @@ bool encode_packed_f32(isa which, const float* in, std::uint8_t* out, std::size_
 /// divide, else multiply by fp32(1 / scale)) on ISA `which`. Returns false, doing nothing,
 /// where no kernel covers the call (the caller then runs the scalar codec).
 template <class Fmt, rounding R>
-bool quantize_int_group(isa which, const float* in, storage_t<Fmt>* out, std::size_t count,
-                        float scale, bool divide, std::int32_t zero_point, std::int64_t lo,
-                        std::int64_t hi, std::uint64_t key, std::uint64_t first,
-                        unsigned random_count) {
+// ([[maybe_unused]]: with no vector ISA compiled in, LOWP_SIMD=scalar, only `which` is read.)
+bool quantize_int_group(isa which, [[maybe_unused]] const float* in,
+                        [[maybe_unused]] storage_t<Fmt>* out, [[maybe_unused]] std::size_t count,
+                        [[maybe_unused]] float scale, [[maybe_unused]] bool divide,
+                        std::int32_t zero_point, [[maybe_unused]] std::int64_t lo,
+                        [[maybe_unused]] std::int64_t hi, [[maybe_unused]] std::uint64_t key,
+                        [[maybe_unused]] std::uint64_t first,
+                        [[maybe_unused]] unsigned random_count) {
   if (zero_point >= (1 << 28) || zero_point <= -(1 << 28)) return false;
   const ieee_denormals env;  // float_env.hpp
   switch (which) {
@@ -171,8 +175,9 @@ bool quantize_int_group(isa which, const float* in, storage_t<Fmt>* out, std::si
 /// Affine integer dequantization of `count` codes under one parameter set on ISA `which`.
 /// Returns false where no kernel covers the call.
 template <class Fmt>
-bool dequantize_int_group(isa which, const storage_t<Fmt>* in, float* out, std::size_t count,
-                          float scale, std::int32_t zero_point) {
+bool dequantize_int_group(isa which, [[maybe_unused]] const storage_t<Fmt>* in,
+                          [[maybe_unused]] float* out, [[maybe_unused]] std::size_t count,
+                          [[maybe_unused]] float scale, std::int32_t zero_point) {
   if (zero_point >= (1 << 23) || zero_point <= -(1 << 23)) return false;  // |q - zp| < 2^24
   const ieee_denormals env;                                               // float_env.hpp
   switch (which) {
