@@ -1,9 +1,8 @@
 // Compile-time probe 2 of 3: the array API with its SIMD kernels and the block formats (timed
 // by run_bench.py; see bench/README.md).
+#include <cstdint>
 #include <lowp/array/convert.hpp>
 #include <lowp/block/blocks.hpp>
-
-#include <cstdint>
 #include <vector>
 
 std::size_t probe_array_api(const std::vector<float>& x) {

@@ -1,7 +1,6 @@
 // Compile-time probe 3 of 3: the whole library through lowp.hpp, with the mixed-precision GEMM
 // instantiated (timed by run_bench.py; see bench/README.md).
 #include <lowp/lowp.hpp>
-
 #include <vector>
 
 float probe_gemm(const std::vector<float>& w, const std::vector<float>& x, std::size_t m,

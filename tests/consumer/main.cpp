@@ -1,8 +1,7 @@
 // A consumer's program: uses the value codec, a value type and the array API, and checks the
 // results against facts from the OCP specifications (exit status 1 on a mismatch).
-#include <lowp/lowp.hpp>
-
 #include <cstdio>
+#include <lowp/lowp.hpp>
 #include <vector>
 
 int main() {
