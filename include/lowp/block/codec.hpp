@@ -187,10 +187,7 @@ block_tensor<Block> quantize_with_scales(span<const float> in,
   block_tensor<Block> q;
   q.size = in.size();
   const std::size_t blocks = block_count<Block>(in.size());
-  if (o.tail == tail_rule::reject && in.size() % Block::block_size != 0)
-    throw std::invalid_argument("lowp: " + std::to_string(in.size()) +
-                                " values are not a whole number of blocks of " +
-                                std::to_string(Block::block_size) + " (tail_rule::reject)");
+  detail::check_tail<Block>(in.size(), o.tail);
   if (scales.size() != blocks)
     throw std::invalid_argument("lowp: " + std::to_string(in.size()) + " values need " +
                                 std::to_string(blocks) + " scales, got " +

@@ -102,13 +102,19 @@ constexpr void check_rounding() noexcept {
 
 inline std::string block_where(std::size_t b) { return "block " + std::to_string(b); }
 
+/// Throws std::invalid_argument when `tail` rejects an incomplete last block of n values.
 template <class Block>
-void check_sizes(std::size_t n, std::size_t element_bytes, std::size_t scale_count,
-                 tail_rule tail) {
+void check_tail(std::size_t n, tail_rule tail) {
   if (tail == tail_rule::reject && n % Block::block_size != 0)
     throw std::invalid_argument("lowp: " + std::to_string(n) +
                                 " values are not a whole number of blocks of " +
                                 std::to_string(Block::block_size) + " (tail_rule::reject)");
+}
+
+template <class Block>
+void check_sizes(std::size_t n, std::size_t element_bytes, std::size_t scale_count,
+                 tail_rule tail) {
+  check_tail<Block>(n, tail);
   const std::size_t blocks = block_count<Block>(n);
   const std::size_t need = lowp::detail::checked_mul(blocks, Block::block_bytes, "element bytes");
   if (element_bytes != need)
