@@ -271,14 +271,6 @@ config read_config(lowp_fuzz::reader& in) {
         break;
     }
   }
-  if (lowp_fuzz::avoid_known_bugs()) {
-    // Known bugs (README.md): run_parallel terminates when the calling thread's piece throws;
-    // the NVFP4 kernels and the reference disagree on the sign of NaN elements (flipped_zero)
-    // and on zero blocks under a negative tensor amax.
-    if (!all_finite(c.x)) c.threads = false;
-    if (c.o.no_nan == lowp::nan_substitute::flipped_zero) c.o.no_nan = lowp::nan_substitute::zero;
-    if (c.o.tensor_amax) c.o.tensor_amax = std::abs(*c.o.tensor_amax);
-  }
   return c;
 }
 
@@ -523,6 +515,10 @@ void run(const E& ent, const config& c) {
   quantized<B> ref;
   const bool ref_ok = reference_quantize<B, R>(x, c.o, ref);
   const bool rejected_tail = c.o.tail == blk::tail_rule::reject && n % B::block_size != 0;
+  // docs/blocks.md: a negative or NaN calibrated tensor_amax throws std::invalid_argument.
+  const bool bad_amax =
+      B::two_level && c.o.tensor_amax &&
+      (std::signbit(*c.o.tensor_amax) ? *c.o.tensor_amax != 0.0f : std::isnan(*c.o.tensor_amax));
   std::vector<float> xin(c.in_off + n);  // the input at an offset of an exact allocation
   std::copy(x.begin(), x.end(), xin.begin() + static_cast<std::ptrdiff_t>(c.in_off));
   const span<const float> in(xin.data() + c.in_off, n);
@@ -536,9 +532,6 @@ void run(const E& ent, const config& c) {
                                               span<std::uint8_t>(got.e), span<S>(got.s), c.o)
                         : blk::quantize<B, R>(in, span<std::uint8_t>(got.e), span<S>(got.s), c.o);
     } catch (const std::invalid_argument& err) {
-      // A negative or NaN tensor_amax is not an amax: lowp may refuse it (it does not today).
-      const bool bad_amax = B::two_level && c.o.tensor_amax &&
-                            (*c.o.tensor_amax < 0.0f || std::isnan(*c.o.tensor_amax));
       if (!rejected_tail && !bad_amax)
         fail(what + "\n  unexpected std::invalid_argument: " + err.what());
       return;
@@ -551,6 +544,7 @@ void run(const E& ent, const config& c) {
   if (rejected_tail)
     fail(what + "\n  a tail of " + std::to_string(n % B::block_size) +
          " elements was accepted under tail_rule::reject");
+  if (bad_amax) fail(what + "\n  a negative or NaN tensor_amax was accepted");
   if (!ref_ok) fail(what + "\n  quantized a block the reference rejects with std::domain_error");
   if (!same(got, ref)) fail(what + "\n  quantize vs reference: " + first_difference(got, ref, x));
 

@@ -2329,4 +2329,187 @@ TEST_CASE("reliability: regression (fixed): gemm::quantize_weights depends on FT
 }
 #endif
 
+// ---- bugs the fuzzers found (tests/fuzz/regressions), fixed -------------------------------------
+
+TEST_CASE("reliability: regression (fixed): quantize_int kernels with a far zero point",
+          "[reliability][quantize_int]") {
+  // BUG (fuzz_simd, simd-affine-large-zero-point): the AVX2/AVX-512 kernels stand in 2^25 for
+  // every quotient of 2^24 or more and were used for zero points up to 2^28: 1e30 / 1 with a
+  // zero point of -2^25 gave uint8 code 0 instead of 255. docs/value-types.md: q = clamp(round(
+  // x / scale) + zero_point, lo, hi) with the integer sum exact, so the expected codes below are
+  // integer arithmetic on integer-valued inputs.
+  struct affine_case {
+    float x;
+    std::int32_t zero_point;
+  };
+  const std::int32_t p24 = 1 << 24;
+  const std::int32_t p25 = 1 << 25;
+  const affine_case cases[] = {{1e30f, -p25},
+                               {-1e30f, p25},
+                               {16777216.0f, -(p24 - 10)},
+                               {-16777216.0f, p24 + 10},
+                               {33554432.0f, -p25 + 3},
+                               {-33554432.0f, p25 - 100},
+                               {16777216.0f, -p24},
+                               {1e30f, -(1 << 27)},
+                               {-1e30f, (1 << 27) + 5},
+                               {3.0e7f, -30000000 + 77}};
+  for_each_isa([&](simd::isa) {
+    for (const affine_case& c : cases) {
+      for (lowp::scale_division d :
+           {lowp::scale_division::fp32_divide, lowp::scale_division::fp32_reciprocal,
+            lowp::scale_division::exact}) {
+        lowp::int_quant_policy pol;
+        pol.division = d;
+        const std::vector<float> x(67, c.x);  // whole vectors and a tail
+        const int_params p{{1.0f, c.zero_point}};
+        // c.x is an integer (|x| >= 2^24 or exact): round(x / 1) = x.
+        const auto sum = [&](std::int64_t lo, std::int64_t hi) {
+          const double v = static_cast<double>(c.x) + c.zero_point;
+          return v < static_cast<double>(lo)
+                     ? lo
+                     : (v > static_cast<double>(hi) ? hi : static_cast<std::int64_t>(v));
+        };
+        std::vector<std::uint8_t> q(x.size());
+        lowp::quantize_int<fm::uint8>(x, q, p, x.size(), pol);
+        const auto want_u = static_cast<std::uint8_t>(sum(0, 255));
+        std::vector<std::uint8_t> q8(x.size());
+        lowp::quantize_int<fm::int8>(x, q8, p, x.size(), pol);
+        const auto want_s = static_cast<std::uint8_t>(static_cast<std::int8_t>(sum(-128, 127)));
+        INFO("x " << c.x << " zero point " << c.zero_point << " division " << static_cast<int>(d));
+        CHECK(q == std::vector<std::uint8_t>(x.size(), want_u));
+        CHECK(q8 == std::vector<std::uint8_t>(x.size(), want_s));
+      }
+    }
+  });
+}
+
+TEST_CASE("reliability: regression (fixed): an exception on the calling thread's piece",
+          "[reliability][parallel]") {
+  // BUG (fuzz_blocks, blocks-parallel-domain-error-terminates): run_parallel did not catch the
+  // exception of the piece it runs itself, so the joinable threads were destroyed and
+  // std::terminate ran. docs/blocks.md: a NaN in a ggml block throws std::domain_error naming
+  // the block. Now every thread is joined and the lowest piece's exception is rethrown.
+  const std::size_t n = 32 * 12;
+  std::vector<float> x(n);
+  for (std::size_t i = 0; i < n; ++i) x[i] = static_cast<float>(i % 17) - 8.0f;
+  const float nan = f32(canonical_nan);
+  std::vector<std::uint8_t> e(blk::block_count<blk::q8_0>(n) * blk::q8_0::block_bytes);
+  std::vector<blk::q8_0::scale_storage> sc(blk::block_count<blk::q8_0>(n));
+  const lowp::parallel three{3, 32};
+  const std::pair<std::vector<std::size_t>, std::string> bad[] = {{{5}, "block 0"},
+                                                                  {{n - 1}, "block 11"},
+                                                                  {{200}, "block 6"},
+                                                                  {{n - 1, 7}, "block 0"},
+                                                                  {{300, 150}, "block 4"}};
+  for_each_isa([&](simd::isa) {
+    for (const auto& b : bad) {
+      std::vector<float> y = x;
+      for (std::size_t at : b.first) y[at] = nan;
+      check_throws<std::domain_error>(
+          "q8_0 (parallel) with NaN, expecting " + b.second,
+          [&] {
+            blk::quantize<blk::q8_0>(three, y, span<std::uint8_t>(e),
+                                     span<blk::q8_0::scale_storage>(sc));
+          },
+          b.second);
+    }
+  });
+  // The splitting itself: every piece runs, the first piece's exception wins.
+  std::vector<int> ran(4, 0);
+  try {
+    lowp::detail::run_parallel(lowp::parallel{4, 1}, 400, 1, [&](std::size_t b, std::size_t) {
+      ran[b / 100] = 1;
+      if (b == 0) throw std::runtime_error("piece 0");
+      if (b == 200) throw std::logic_error("piece 2");
+    });
+    FAIL("run_parallel did not rethrow");
+  } catch (const std::runtime_error& err) {
+    CHECK(std::string(err.what()) == "piece 0");
+  }
+  CHECK(ran == std::vector<int>(4, 1));
+}
+
+template <class B>
+void check_nvfp4_nan_sign() {
+  // BUG (fuzz_blocks, blocks-nvfp4-flipped-zero-nan-sign): with no_nan = flipped_zero
+  // (core/policy.hpp: -0 for +NaN, +0 for -NaN) an element -NaN gave -0 in the reference and +0
+  // in the AVX2/AVX-512 kernels. docs/blocks.md: an NVFP4 quotient that is NaN is the default
+  // NaN +0x7FC00000 whatever the input's sign, so every NaN element is -0: E2M1 code 8.
+  const std::size_t n = 48;
+  std::vector<float> x(n);
+  for (std::size_t i = 0; i < n; ++i) x[i] = static_cast<float>(i % 7) * 0.5f - 1.25f;
+  const std::size_t nan_at[] = {1, 2, 3, 20, 47};
+  x[1] = f32(0xFFC00000u);
+  x[2] = f32(0x7FC00000u);
+  x[3] = f32(0xFF800001u);  // a signalling -NaN
+  x[20] = f32(0xFFFFFFFFu);
+  x[47] = f32(0xFFC00000u);
+  blk::block_options o;
+  o.no_nan = lowp::nan_substitute::flipped_zero;
+  for_each_isa([&](simd::isa) {
+    const blk::block_tensor<B> q = blk::quantize<B>(x, o);
+    for (std::size_t i : nan_at) {
+      INFO("element " << i);
+      // element 2i in the low nibble of byte i (docs/blocks.md, `sequential`)
+      const unsigned code =
+          (q.elements[(i / 16) * B::block_bytes + (i % 16) / 2] >> (4 * (i % 2))) & 0xFu;
+      CHECK(code == 8u);
+    }
+  });
+}
+
+TEST_CASE("reliability: regression (fixed): NVFP4 NaN elements under flipped_zero",
+          "[reliability][blocks]") {
+  check_nvfp4_nan_sign<blk::nvfp4>();
+  check_nvfp4_nan_sign<blk::nvfp4_torchao_order>();
+  check_nvfp4_nan_sign<blk::nvfp4_single>();
+}
+
+template <class B>
+void check_tensor_amax_rejected() {
+  // BUG (fuzz_blocks, blocks-nvfp4-negative-tensor-amax): a negative calibrated tensor_amax was
+  // accepted, and the reference and the kernels disagreed on what it meant. docs/blocks.md: a
+  // negative or NaN tensor_amax throws std::invalid_argument; zero, positive values and +inf
+  // are amaxes.
+  const std::vector<float> x(64, 0.0f);
+  std::vector<std::uint8_t> e(4 * B::block_bytes);
+  std::vector<typename B::scale_storage> sc(4);
+  for_each_isa([&](simd::isa) {
+    for (std::uint32_t bits :
+         {0xC0000000u, 0xFF800000u, 0x80000001u, 0x7FC00000u, 0xFFC00000u, 0x7F800001u}) {
+      blk::block_options o;
+      o.tensor_amax = f32(bits);
+      const std::string what = "tensor_amax " + hex(bits);
+      check_throws<std::invalid_argument>(
+          what, [&] { blk::quantize<B>(x, o); }, "tensor_amax");
+      check_throws<std::invalid_argument>(
+          what + " (storage)",
+          [&] {
+            blk::quantize<B>(x, span<std::uint8_t>(e), span<typename B::scale_storage>(sc), o);
+          },
+          "tensor_amax");
+      check_throws<std::invalid_argument>(
+          what + " (parallel)",
+          [&] {
+            blk::quantize<B>(lowp::parallel{2, 16}, x, span<std::uint8_t>(e),
+                             span<typename B::scale_storage>(sc), o);
+          },
+          "tensor_amax");
+    }
+    for (std::uint32_t bits : {0x00000000u, 0x80000000u, 0x40000000u, 0x7F800000u, 0x00000001u}) {
+      blk::block_options o;
+      o.tensor_amax = f32(bits);
+      INFO("tensor_amax " << hex(bits));
+      CHECK_NOTHROW(blk::quantize<B>(x, o));
+    }
+  });
+}
+
+TEST_CASE("reliability: regression (fixed): a negative or NaN tensor_amax is refused",
+          "[reliability][blocks]") {
+  check_tensor_amax_rejected<blk::nvfp4>();
+  check_tensor_amax_rejected<blk::nvfp4_torchao_order>();
+}
+
 }  // namespace

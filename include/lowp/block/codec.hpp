@@ -30,6 +30,7 @@ tensor_scale_state prepare_quantize(simd::isa which, span<const float> in,
   check_sizes<Block>(in.size(), elements.size(), scales.size(), o.tail);
   tensor_scale_state t;
   if constexpr (Block::two_level) {
+    check_tensor_amax(o.tensor_amax);
     const float amax =
         o.tensor_amax ? *o.tensor_amax : simd::array_amax(which, in.data(), in.size());
     const simd::ieee_denormals env;  // the rule's float arithmetic, whatever the caller's FTZ/DAZ
@@ -42,8 +43,9 @@ tensor_scale_state prepare_quantize(simd::isa which, span<const float> in,
 /// Quantizes `in` into caller-provided storage: `elements` holds block_count(n) *
 /// Block::block_bytes bytes, `scales` block_count(n) codes. Returns the tensor scale (all ones
 /// for single-level formats). Element i of a stochastic rounding uses counter_bits(seed, i).
-/// Throws std::invalid_argument on mismatched sizes or a rejected tail, std::domain_error when
-/// a format that cannot hold NaN/inf (the ggml layouts) meets one.
+/// Throws std::invalid_argument on mismatched sizes, a rejected tail or a negative or NaN
+/// tensor_amax, std::domain_error when a format that cannot hold NaN/inf (the ggml layouts)
+/// meets one.
 template <class Block, rounding R = default_rounding_v<Block>>
 tensor_scale_state quantize(span<const float> in, span<std::uint8_t> elements,
                             span<typename Block::scale_storage> scales,
@@ -57,7 +59,8 @@ tensor_scale_state quantize(span<const float> in, span<std::uint8_t> elements,
 
 /// quantize on several threads: the array is split at block boundaries, the tensor scale
 /// chosen once; the result is identical to the single-thread call (stochastic rounding
-/// included). With several bad blocks, which one the error names may differ.
+/// included). With several bad blocks, the error names the first bad block of the first piece
+/// that has one, which is the block the single-thread call names.
 template <class Block, rounding R = default_rounding_v<Block>>
 tensor_scale_state quantize(const parallel& par, span<const float> in, span<std::uint8_t> elements,
                             span<typename Block::scale_storage> scales,

@@ -111,6 +111,16 @@ void check_tail(std::size_t n, tail_rule tail) {
                                 std::to_string(Block::block_size) + " (tail_rule::reject)");
 }
 
+/// Throws std::invalid_argument when a calibrated tensor amax is negative or NaN (zero, +inf
+/// and every positive value are amaxes the two-level rules define a tensor scale for).
+inline void check_tensor_amax(const std::optional<float>& amax) {
+  if (!amax) return;
+  const auto b = bit_cast<std::uint32_t>(*amax);
+  if (b > 0x7F800000u && b != 0x80000000u)
+    throw std::invalid_argument("lowp: tensor_amax " + std::to_string(*amax) +
+                                " is not an amax (negative or NaN)");
+}
+
 template <class Block>
 void check_sizes(std::size_t n, std::size_t element_bytes, std::size_t scale_count,
                  tail_rule tail) {
@@ -135,6 +145,7 @@ inline float array_amax(span<const float> in) noexcept {
 template <class Block>
 tensor_scale_state tensor_state(span<const float> in, const block_options& o) {
   if (!Block::two_level) return {};
+  check_tensor_amax(o.tensor_amax);
   const float amax = o.tensor_amax ? *o.tensor_amax : array_amax(in);
   const simd::ieee_denormals env;  // the rule's float arithmetic, whatever the caller's FTZ/DAZ
   return Block::scale_rule::template tensor<Block>(amax);

@@ -6,7 +6,9 @@
 /// by sequences of float32 operations. Written as C++ float expressions they would be exposed
 /// to -ffp-contract (a multiply followed by an add may become one fma) and to x87 excess
 /// precision; here each operation is computed exactly and rounded once to nearest even, so
-/// the sequence is the documented one on every compiler, and constexpr.
+/// the sequence is the documented one on every compiler, and constexpr. A NaN result is the
+/// default NaN, +0x7FC00000, whatever the operands (as on NVIDIA GPUs, whose recipes these
+/// are; x86 keeps a NaN operand's sign and payload, and makes its own NaNs negative).
 #pragma once
 
 #include <cstdint>

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cstddef>
 #include <exception>
-#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -22,7 +21,10 @@ struct parallel {
 namespace detail {
 
 /// Calls body(begin, end) over [0, count) on up to par.threads threads; piece boundaries are
-/// multiples of `align` elements.
+/// multiples of `align` elements. The calling thread runs the first piece, and any piece whose
+/// thread could not be started. Every thread is joined before this returns or throws; if pieces
+/// threw, the exception of the lowest piece is rethrown (the one a single-thread call, going
+/// front to back, would meet first).
 template <class Body>
 void run_parallel(const parallel& par, std::size_t count, std::size_t align, Body body) {
   unsigned threads = par.threads != 0 ? par.threads : std::thread::hardware_concurrency();
@@ -36,24 +38,30 @@ void run_parallel(const parallel& par, std::size_t count, std::size_t align, Bod
   }
   std::size_t piece = (count + threads - 1) / threads;
   piece = (piece + align - 1) / align * align;
+  const std::size_t pieces = (count + piece - 1) / piece;
+  std::vector<std::exception_ptr> errors(pieces);  // one slot per piece: no lock needed
+  std::vector<std::size_t> here{0};                // pieces the calling thread runs
+  here.reserve(pieces);
   std::vector<std::thread> pool;
-  pool.reserve(threads);
-  std::exception_ptr error;
-  std::mutex error_mutex;
-  for (std::size_t begin = piece; begin < count; begin += piece) {
-    const std::size_t end = std::min(count, begin + piece);
-    pool.emplace_back([&body, &error, &error_mutex, begin, end] {
-      try {
-        body(begin, end);
-      } catch (...) {
-        const std::lock_guard<std::mutex> lock(error_mutex);
-        if (!error) error = std::current_exception();
-      }
-    });
+  pool.reserve(pieces);
+  auto run_piece = [&body, &errors, piece, count](std::size_t k) noexcept {
+    try {
+      body(k * piece, std::min(count, (k + 1) * piece));
+    } catch (...) {
+      errors[k] = std::current_exception();
+    }
+  };
+  for (std::size_t k = 1; k < pieces; ++k) {
+    try {
+      pool.emplace_back(run_piece, k);
+    } catch (...) {  // std::system_error: no more threads; this one runs the piece itself
+      here.push_back(k);
+    }
   }
-  body(std::size_t{0}, std::min(count, piece));
+  for (const std::size_t k : here) run_piece(k);
   for (std::thread& t : pool) t.join();
-  if (error) std::rethrow_exception(error);
+  for (const std::exception_ptr& e : errors)
+    if (e) std::rethrow_exception(e);
 }
 
 }  // namespace detail

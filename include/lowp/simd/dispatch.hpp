@@ -146,7 +146,15 @@ bool quantize_int_group(isa which, [[maybe_unused]] const float* in,
                         [[maybe_unused]] std::int64_t hi, [[maybe_unused]] std::uint64_t key,
                         [[maybe_unused]] std::uint64_t first,
                         [[maybe_unused]] unsigned random_count) {
-  if (zero_point >= (1 << 28) || zero_point <= -(1 << 28)) return false;
+  // The kernels stand in 2^25 for every quotient of magnitude 2^24 or more (above 2^24 the
+  // lanes cannot hold the integer), which is exact only while each such quotient clamps:
+  // hi - zero_point <= 2^24 and zero_point - lo <= 2^24. Bounds and zero point also travel
+  // offset by 2^30 in unsigned lanes. Anything else runs the scalar codec.
+  constexpr std::int64_t exact = std::int64_t{1} << 24;
+  constexpr std::int64_t lane = std::int64_t{1} << 28;
+  const std::int64_t zp = zero_point;
+  if (zp >= lane || zp <= -lane || lo <= -lane || hi >= lane || hi - zp > exact || zp - lo > exact)
+    return false;
   const ieee_denormals env;  // float_env.hpp
   switch (which) {
 #if LOWP_HAVE_AVX512

@@ -180,6 +180,14 @@ LOWP_SIMD_FN vu32 encode_element_lanes(vu32 x, vu32 f, const block_encode_plan<B
                   n);
   } else {
     vu32 yr = y;
+    if constexpr (C == lane_check::any && (kind == block_rule_kind::nvfp4_te ||
+                                           kind == block_rule_kind::nvfp4_torchao)) {
+      // The NVFP4 rules' quotient is lowp::fp32 arithmetic, whose NaN results are the default
+      // +NaN (as on the GPU); this hardware keeps a NaN operand's sign, and x86 makes its own
+      // NaNs negative. Clearing the sign of NaN lanes gives the rule's NaN on every ISA.
+      const vu32 m = and_(y, splat(0x7FFFFFFFu));
+      yr = select(gt_u(m, splat(0x7F800000u)), m, y);
+    }
     if constexpr (is_pow2_kind(kind) && (R == rounding::toward_positive ||
                                          R == rounding::toward_negative || R == rounding::to_odd)) {
       // x * 2^-s underflowed to zero in float32: the smallest float of x's sign rounds as the
@@ -512,6 +520,8 @@ LOWP_SIMD_KERNEL void quantize_blocks(const float* in, std::size_t nblocks, std:
   using T = block_traits<B>;
   constexpr std::size_t bs = B::block_size;
   const zero_sign_rule zs = make_zero_sign_rule(p.options.zeros);
+  // The array index of in's first block, for the error that names a block.
+  [[maybe_unused]] const auto block0 = static_cast<std::size_t>(first / bs);
   for (std::size_t c0 = 0; c0 < nblocks; c0 += chunk_blocks) {
     const std::size_t cn = nblocks - c0 < chunk_blocks ? nblocks - c0 : chunk_blocks;
     alignas(64) std::uint32_t factors[chunk_blocks];
@@ -543,7 +553,7 @@ LOWP_SIMD_KERNEL void quantize_blocks(const float* in, std::size_t nblocks, std:
               for (std::size_t g = 0; g < lanes; ++g)
                 if (am[g] >= 0x7F800000u)
                   blocks::detail::check_finite<B>(blocks::gather_stats(in + (g0 + g) * bs, bs),
-                                                  g0 + g);  // throws
+                                                  block0 + g0 + g);  // throws
             }
           }
           scalar_lanes = plan_lanes<B>(amv, zero(), p, code, factor);
@@ -562,7 +572,8 @@ LOWP_SIMD_KERNEL void quantize_blocks(const float* in, std::size_t nblocks, std:
           am[g] = amax_bits(x, bs);
           if constexpr (B::scale_rule::finite_only) {
             if (am[g] >= 0x7F800000u)
-              blocks::detail::check_finite<B>(blocks::gather_stats(x, bs), g0 + g);  // throws
+              blocks::detail::check_finite<B>(blocks::gather_stats(x, bs),
+                                              block0 + g0 + g);  // throws
           }
           if constexpr (T::kind == block_rule_kind::ggml_q4_0) {
             // The first element with the largest |x| (+0 for an all-zero block).

@@ -44,7 +44,8 @@ LOWP_SIMD_FN vu32 affine_int_lanes(vu32 x, vu32 f, bool divide, vu32 zp, vu32 lo
   const vu32 a = and_(y, splat(0x7FFFFFFFu));
   const vmask negative = ne(y, a);
   vu32 n = round_magnitude<integer_grid<0>, R>(a, negative, rnd, rmask, rshift);
-  // |y| >= 2^24 (and inf) clamps whatever the zero point: stand in 2^25.
+  // |y| >= 2^24 (and inf) clamps, the zero point lying within 2^24 of both bounds: stand in
+  // 2^25.
   n = select(gt_u(a, splat(0x4B7FFFFFu)), splat(1u << 25), n);
   constexpr std::uint32_t off = 1u << 30;
   vu32 v = add(select(negative, sub(splat(off), n), add(splat(off), n)), zp);
@@ -54,7 +55,9 @@ LOWP_SIMD_FN vu32 affine_int_lanes(vu32 x, vu32 f, bool divide, vu32 zp, vu32 lo
 }
 
 /// Quantizes `count` values with one parameter set; element i draws counter bits at
-/// first + i. lo, hi: the clamp range; the zero point must lie within +-2^28.
+/// first + i. lo, hi: the clamp range. The zero point and bounds must lie within +-2^28, and
+/// hi - zero_point, zero_point - lo within 2^24 (every quotient of 2^24 or more clamps; the
+/// dispatcher checks).
 template <class Fmt, rounding R>
 LOWP_SIMD_KERNEL void quantize_int_group(const float* in, storage_t<Fmt>* out, std::size_t count,
                                          float scale, bool divide, std::int32_t zero_point,
