@@ -1,6 +1,6 @@
 // libFuzzer target: the mpGEMM kernels (gemm/lut.hpp) against the library's plain reference
-// (gemm/reference.hpp) and against an oracle written here from the contract text of
-// docs/gemm.md (exact 64-bit group sums or fused float32 sums, then one fma per group, one
+// (gemm/reference.hpp) and against the contract oracle tests/support/gemm_oracle.hpp (from
+// docs/gemm.md: exact 64-bit group sums or fused float32 sums, then one fma per group, one
 // multiply by the row scale, NaN stored as 0x7FC00000). The fuzzer's bytes choose the shape
 // (M 1..70, K 1..300, N 1..6), the level width (1..4 bits, or 4-bit codes with a codebook of
 // levels up to 8 bits), the group (16, multiples of 32, the whole row, longer than the row, or
@@ -26,101 +26,13 @@
 #include "lowp/gemm/block_weights.hpp"
 #include "lowp/gemm/lut.hpp"
 #include "lowp/gemm/reference.hpp"
+#include "support/gemm_oracle.hpp"
 
 namespace {
 
 namespace gemm = lowp::gemm;
 using lowp_fuzz::fail;
 using lowp_fuzz::hex;
-
-constexpr std::uint32_t canonical_nan = 0x7FC00000u;
-
-float nan_as_canonical(float v) { return std::isnan(v) ? lowp_fuzz::f32(canonical_nan) : v; }
-
-/// The int8 contract from the unpacked operands: per group an exact sum of a * (level - zero)
-/// (int64 here; the contract bounds it to int32), acc = fma(float(I_g), scale, acc) from +0,
-/// then acc * d.
-std::vector<float> oracle_int8(const gemm::int_weights& w, const gemm::int8_activations& a) {
-  const std::size_t groups = (w.cols + w.group - 1) / w.group;
-  std::vector<float> y(a.rows * w.rows);
-  for (std::size_t n = 0; n < a.rows; ++n)
-    for (std::size_t m = 0; m < w.rows; ++m) {
-      float acc = 0.0f;
-      for (std::size_t g = 0; g < groups; ++g) {
-        std::int64_t dot = 0;
-        for (std::size_t k = g * w.group; k < std::min(w.cols, (g + 1) * w.group); ++k) {
-          const unsigned code = w.levels[m * w.cols + k];
-          const unsigned level = w.codebook.empty() ? code : w.codebook[code];
-          dot += std::int64_t{a.values[n * a.cols + k]} *
-                 (static_cast<std::int64_t>(level) - w.zeros[m * groups + g]);
-        }
-        if (dot >= (std::int64_t{1} << 31) || dot < -(std::int64_t{1} << 31))
-          fail("oracle: a group sum leaves int32 (the harness made weights the contract excludes)");
-        acc = std::fma(static_cast<float>(dot), w.scales[m * groups + g], acc);
-      }
-      y[n * w.rows + m] = nan_as_canonical(acc * a.scales[n]);
-    }
-  return y;
-}
-
-/// The float32 contract: S = fma(x, float(level - zero), S) per group in column order, then
-/// acc = fma(S, scale, acc) from +0.
-std::vector<float> oracle_f32(const gemm::int_weights& w, const std::vector<float>& x,
-                              std::size_t rows) {
-  const std::size_t groups = (w.cols + w.group - 1) / w.group;
-  std::vector<float> y(rows * w.rows);
-  for (std::size_t n = 0; n < rows; ++n)
-    for (std::size_t m = 0; m < w.rows; ++m) {
-      float acc = 0.0f;
-      for (std::size_t g = 0; g < groups; ++g) {
-        float sum = 0.0f;
-        for (std::size_t k = g * w.group; k < std::min(w.cols, (g + 1) * w.group); ++k) {
-          const unsigned code = w.levels[m * w.cols + k];
-          const int level = static_cast<int>(w.codebook.empty() ? code : w.codebook[code]);
-          sum =
-              std::fma(x[n * w.cols + k], static_cast<float>(level - w.zeros[m * groups + g]), sum);
-        }
-        acc = std::fma(sum, w.scales[m * groups + g], acc);
-      }
-      y[n * w.rows + m] = nan_as_canonical(acc);
-    }
-  return y;
-}
-
-/// The dynamic activation rule (docs/gemm.md), in double where that is exact: amax = max |x|;
-/// a row with NaN or inf gets d = NaN and zeros; d = fp32(amax / 127) (a float division is the
-/// double quotient rounded once to float); d == 0 gives zeros; else q = clamp(round half even
-/// (fp32(x / d)), -127, 127).
-gemm::int8_activations oracle_activations(const std::vector<float>& x, std::size_t rows,
-                                          std::size_t cols) {
-  gemm::int8_activations a;
-  a.rows = rows;
-  a.cols = cols;
-  a.values.assign(rows * cols, 0);
-  a.scales.assign(rows, 0.0f);
-  for (std::size_t n = 0; n < rows; ++n) {
-    double amax = 0.0;
-    bool finite = true;
-    for (std::size_t k = 0; k < cols; ++k) {
-      const float v = x[n * cols + k];
-      finite = finite && std::isfinite(v);
-      amax = std::max(amax, std::fabs(static_cast<double>(v)));
-    }
-    if (!finite) {
-      a.scales[n] = std::numeric_limits<float>::quiet_NaN();
-      continue;
-    }
-    const auto d = static_cast<float>(amax / 127.0);
-    a.scales[n] = d;
-    if (d == 0.0f) continue;
-    for (std::size_t k = 0; k < cols; ++k) {
-      const auto r = static_cast<float>(static_cast<double>(x[n * cols + k]) / d);
-      const double q = std::min(127.0, std::max(-127.0, std::nearbyint(static_cast<double>(r))));
-      a.values[n * cols + k] = static_cast<std::int8_t>(q);
-    }
-  }
-  return a;
-}
 
 // --- the case
 // -------------------------------------------------------------------------------------
@@ -327,13 +239,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // The library's reference against the contract (any valid weights).
   std::vector<float> want;
   if (cfg.act == path::exact) {
-    want = oracle_f32(w, x, cfg.N);
+    want = gemm_oracle::f32_contract(w, x.data(), cfg.N);
     std::vector<float> ref(want.size());
     gemm::reference_matmul(w, x.data(), cfg.N, ref.data());
     compare(ref, want, what + "\n  reference_matmul (float32) vs the contract");
   } else {
     if (cfg.act == path::dynamic) {
-      const gemm::int8_activations o = oracle_activations(x, cfg.N, cfg.K);
+      const gemm::int8_activations o =
+          gemm_oracle::dynamic_int8<gemm::int8_activations>(x.data(), cfg.N, cfg.K);
       const lowp_fuzz::forced_isa force(cfg.which);
       a = gemm::quantize_activations(x.data(), cfg.N, cfg.K);
       for (std::size_t n = 0; n < cfg.N; ++n)
@@ -346,7 +259,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         fail(what + "\n  quantize_activations: values differ from the rule");
     }
     if (!minus_128) {
-      want = oracle_int8(w, a);
+      want = gemm_oracle::int8_contract(w, a);
       std::vector<float> ref(want.size());
       gemm::reference_matmul(w, a, ref.data());
       compare(ref, want, what + "\n  reference_matmul (int8) vs the contract");

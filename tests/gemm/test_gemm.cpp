@@ -1,4 +1,4 @@
-// The mpGEMM kernels (gemm/lut.hpp) against an oracle written here from the contract text:
+// The mpGEMM kernels (gemm/lut.hpp) against the contract oracle tests/support/gemm_oracle.hpp:
 // per output, exact 64-bit integer group sums from the unpacked weights, then the float steps
 // (fma per group in ascending order, one multiply by the row scale, NaN as 0x7FC00000).
 // Every ISA this machine runs, every weight layout and the scalar kernel must give the
@@ -25,6 +25,7 @@
 #include "lowp/gemm/block_weights.hpp"
 #include "lowp/gemm/lut.hpp"
 #include "support/catch.hpp"
+#include "support/gemm_oracle.hpp"
 #include "support/isas.hpp"
 
 namespace {
@@ -36,34 +37,6 @@ std::uint32_t bits_of(float f) {
   std::uint32_t u;
   std::memcpy(&u, &f, 4);
   return u;
-}
-
-/// The contract, computed from the unpacked operands (never calls the library's reference).
-std::vector<float> oracle(const gemm::int_weights& w, const gemm::int8_activations& a) {
-  const std::size_t groups = (w.cols + w.group - 1) / w.group;
-  std::vector<float> y(a.rows * w.rows);
-  for (std::size_t n = 0; n < a.rows; ++n)
-    for (std::size_t m = 0; m < w.rows; ++m) {
-      float acc = 0.0f;
-      for (std::size_t g = 0; g < groups; ++g) {
-        long long dot = 0;
-        for (std::size_t k = g * w.group; k < std::min(w.cols, (g + 1) * w.group); ++k) {
-          const unsigned byte = w.levels[m * w.cols + k];
-          const unsigned level = w.codebook.empty() ? byte : w.codebook.at(byte);
-          dot += static_cast<long long>(a.values[n * a.cols + k]) *
-                 (static_cast<long long>(level) - w.zeros[m * groups + g]);
-        }
-        REQUIRE(std::llabs(dot) < (1LL << 31));  // the contract's int32 bound
-        acc = std::fma(static_cast<float>(dot), w.scales[m * groups + g], acc);
-      }
-      const float out = acc * a.scales[n];
-      y[n * w.rows + m] = std::isnan(out) ? std::numeric_limits<float>::quiet_NaN() : out;
-      if (std::isnan(out)) {
-        const std::uint32_t canonical = 0x7FC00000u;
-        std::memcpy(&y[n * w.rows + m], &canonical, 4);
-      }
-    }
-  return y;
 }
 
 /// Random weights: levels and zero points anywhere below 2^bits, scales of mixed binades.
@@ -159,7 +132,7 @@ TEST_CASE("gemm: the library reference follows the contract", "[gemm]") {
     const auto a = random_activations(rng, 1 + rng() % 3, cols);
     std::vector<float> y(a.rows * rows);
     gemm::reference_matmul(w, a, y.data());
-    const auto want = oracle(w, a);
+    const auto want = gemm_oracle::int8_contract(w, a);
     for (std::size_t j = 0; j < y.size(); ++j) REQUIRE(bits_of(y[j]) == bits_of(want[j]));
   }
 }
@@ -174,7 +147,7 @@ TEST_CASE("gemm: every kernel gives the contract's bits on random shapes", "[gem
     const std::size_t group = rng() % 3 == 0 ? cols : 32 * (1 + rng() % 4);
     const auto w = random_weights(rng, rows, cols, bits, group);
     const auto a = random_activations(rng, n, cols);
-    check_all_kernels(w, a, oracle(w, a),
+    check_all_kernels(w, a, gemm_oracle::int8_contract(w, a),
                       "bits=" + std::to_string(bits) + " M=" + std::to_string(rows) +
                           " K=" + std::to_string(cols) + " N=" + std::to_string(n) +
                           " group=" + std::to_string(group));
@@ -194,7 +167,7 @@ TEST_CASE("gemm: groups of 16 columns and codebooks", "[gemm]") {
       for (auto& c : w.levels) c = static_cast<std::uint8_t>(c % 16);
     }
     const auto a = random_activations(rng, 1 + rng() % 6, cols);
-    check_all_kernels(w, a, oracle(w, a),
+    check_all_kernels(w, a, gemm_oracle::int8_contract(w, a),
                       "bits=" + std::to_string(bits) + " M=" + std::to_string(rows) +
                           " K=" + std::to_string(cols) + " group=" + std::to_string(group));
   }
@@ -222,7 +195,7 @@ void check_block_weights(std::mt19937& rng, bool values_exact) {
         ++differ;
   if (values_exact) CHECK(differ == 0);
   const auto a = random_activations(rng, 3, cols);
-  check_all_kernels(w, a, oracle(w, a), "block weights");
+  check_all_kernels(w, a, gemm_oracle::int8_contract(w, a), "block weights");
 }
 }  // namespace
 
@@ -264,7 +237,8 @@ TEST_CASE("gemm: extreme levels and activations over one long group", "[gemm]") 
       a.values[2 * cols + k] = k % 3 == 0 ? -127 : 127;  // row 2: mixed
     }
     a.scales = {1.0f, 0.5f, 3.0f};
-    check_all_kernels(w, a, oracle(w, a), "extreme bits=" + std::to_string(bits));
+    check_all_kernels(w, a, gemm_oracle::int8_contract(w, a),
+                      "extreme bits=" + std::to_string(bits));
   }
 }
 
@@ -287,7 +261,7 @@ TEST_CASE("gemm: zero and non-finite scales, rows that held NaN or inf", "[gemm]
     CHECK(std::isnan(a.scales[0]));
     CHECK(std::isnan(a.scales[1]));
     CHECK_FALSE(std::isnan(a.scales[2]));
-    const auto want = oracle(w, a);
+    const auto want = gemm_oracle::int8_contract(w, a);
     for (std::size_t m = 0; m < rows; ++m) CHECK(bits_of(want[m]) == 0x7FC00000u);
     check_all_kernels(w, a, want, "special scales bits=" + std::to_string(bits));
   }
@@ -301,7 +275,7 @@ TEST_CASE("gemm: all-zero activation rows give +0 or -0 exactly as the contract"
   const auto a = gemm::quantize_activations(x.data(), 2, 64);
   CHECK(a.scales[0] == 0.0f);
   CHECK(a.scales[1] == 0.0f);
-  check_all_kernels(w, a, oracle(w, a), "zero rows");
+  check_all_kernels(w, a, gemm_oracle::int8_contract(w, a), "zero rows");
 }
 
 TEST_CASE("gemm: results do not depend on the thread count", "[gemm]") {
@@ -327,7 +301,7 @@ TEST_CASE("gemm: the same bits with MXCSR's DAZ and FTZ set", "[gemm]") {
   auto w = random_weights(rng, 50, 128, 2, 32);
   for (auto& s : w.scales) s = std::ldexp(s, -130);  // subnormal scales
   const auto a = random_activations(rng, 2, 128);
-  const auto want = oracle(w, a);
+  const auto want = gemm_oracle::int8_contract(w, a);
   const unsigned saved = _mm_getcsr();
   _mm_setcsr(saved | 0x8040u);  // FTZ (bit 15) | DAZ (bit 6)
   const isa_guard guard;
@@ -349,34 +323,7 @@ TEST_CASE("gemm: the same bits with MXCSR's DAZ and FTZ set", "[gemm]") {
 }
 #endif
 
-namespace {
-/// The float32 contract, from the unpacked operands.
-std::vector<float> oracle_f32(const gemm::int_weights& w, const std::vector<float>& x,
-                              std::size_t rows) {
-  const std::size_t groups = (w.cols + w.group - 1) / w.group;
-  std::vector<float> y(rows * w.rows);
-  for (std::size_t n = 0; n < rows; ++n)
-    for (std::size_t m = 0; m < w.rows; ++m) {
-      float acc = 0.0f;
-      for (std::size_t g = 0; g < groups; ++g) {
-        float sum = 0.0f;
-        for (std::size_t k = g * w.group; k < std::min(w.cols, (g + 1) * w.group); ++k) {
-          const unsigned byte = w.levels[m * w.cols + k];
-          const int level = static_cast<int>(w.codebook.empty() ? byte : w.codebook.at(byte));
-          sum =
-              std::fma(x[n * w.cols + k], static_cast<float>(level - w.zeros[m * groups + g]), sum);
-        }
-        acc = std::fma(sum, w.scales[m * groups + g], acc);
-      }
-      y[n * w.rows + m] = acc;
-      if (std::isnan(acc)) {
-        const std::uint32_t canonical = 0x7FC00000u;
-        std::memcpy(&y[n * w.rows + m], &canonical, 4);
-      }
-    }
-  return y;
-}
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("gemm: float32 activations kept exact (the float32 contract)", "[gemm]") {
   std::mt19937 rng(3232);
@@ -397,7 +344,7 @@ TEST_CASE("gemm: float32 activations kept exact (the float32 contract)", "[gemm]
     for (auto& v : x) v = std::ldexp(nd(rng), static_cast<int>(rng() % 40) - 20);
     if (trial % 7 == 6) x[rng() % x.size()] = std::numeric_limits<float>::infinity();
     if (trial % 11 == 10) x[rng() % x.size()] = std::numeric_limits<float>::quiet_NaN();
-    const auto want = oracle_f32(w, x, n);
+    const auto want = gemm_oracle::f32_contract(w, x.data(), n);
     std::vector<float> ref(want.size());
     gemm::reference_matmul(w, x.data(), n, ref.data());
     for (std::size_t j = 0; j < want.size(); ++j) REQUIRE(bits_of(ref[j]) == bits_of(want[j]));
@@ -446,12 +393,12 @@ TEST_CASE("gemm: codebook levels up to 255 at the int16 bounds, both contracts",
         a.values[cols + k] = -127;
       }
       const std::string what = "top=" + std::to_string(top) + " group=" + std::to_string(group);
-      check_all_kernels(w, a, oracle(w, a), what);
+      check_all_kernels(w, a, gemm_oracle::int8_contract(w, a), what);
 
       std::vector<float> x(3 * cols);
       std::normal_distribution<float> nd;
       for (auto& v : x) v = std::ldexp(nd(rng), static_cast<int>(rng() % 20) - 10);
-      const auto want = oracle_f32(w, x, 3);
+      const auto want = gemm_oracle::f32_contract(w, x.data(), 3);
       for_each_kernel(
           w, [&](const gemm::packed_weights& p, gemm::gemm_kernel k, const std::string& where) {
             std::vector<float> y(want.size(), -1.0f);

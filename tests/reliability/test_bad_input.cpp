@@ -33,6 +33,7 @@
 #include "lowp/lowp.hpp"
 #include "support/bits.hpp"
 #include "support/catch.hpp"
+#include "support/gemm_oracle.hpp"
 #include "support/isas.hpp"
 
 // AddressSanitizer's operator new aborts where the C++ allocator throws std::bad_alloc: the
@@ -1597,78 +1598,6 @@ unsigned level_of(const gm::int_weights& w, std::size_t m, std::size_t k) {
   return w.codebook.empty() ? b : w.codebook[b];
 }
 
-/// docs/gemm.md "Accumulation contract (int8 activations)", written out plainly.
-std::vector<float> oracle_int8(const gm::int_weights& w, const gm::int8_activations& a) {
-  const std::size_t groups = (w.cols + w.group - 1) / w.group;
-  std::vector<float> y(a.rows * w.rows);
-  for (std::size_t n = 0; n < a.rows; ++n)
-    for (std::size_t m = 0; m < w.rows; ++m) {
-      float acc = 0.0f;
-      for (std::size_t g = 0; g < groups; ++g) {
-        const std::size_t k0 = g * w.group, k1 = std::min(w.cols, k0 + w.group);
-        long long sum = 0;
-        for (std::size_t k = k0; k < k1; ++k)
-          sum += static_cast<long long>(a.values[n * w.cols + k]) *
-                 (static_cast<long long>(level_of(w, m, k)) - w.zeros[m * groups + g]);
-        acc = std::fma(static_cast<float>(sum), w.scales[m * groups + g], acc);
-      }
-      const float r = acc * a.scales[n];
-      y[n * w.rows + m] = std::isnan(r) ? f32(canonical_nan) : r;
-    }
-  return y;
-}
-
-/// docs/gemm.md "Float32 activations kept exact", written out plainly.
-std::vector<float> oracle_f32(const gm::int_weights& w, const float* x, std::size_t rows) {
-  const std::size_t groups = (w.cols + w.group - 1) / w.group;
-  std::vector<float> y(rows * w.rows);
-  for (std::size_t n = 0; n < rows; ++n)
-    for (std::size_t m = 0; m < w.rows; ++m) {
-      float acc = 0.0f;
-      for (std::size_t g = 0; g < groups; ++g) {
-        const std::size_t k0 = g * w.group, k1 = std::min(w.cols, k0 + w.group);
-        float s = 0.0f;
-        for (std::size_t k = k0; k < k1; ++k)
-          s = std::fma(x[n * w.cols + k],
-                       static_cast<float>(static_cast<int>(level_of(w, m, k)) -
-                                          static_cast<int>(w.zeros[m * groups + g])),
-                       s);
-        acc = std::fma(s, w.scales[m * groups + g], acc);
-      }
-      y[n * w.rows + m] = std::isnan(acc) ? f32(canonical_nan) : acc;
-    }
-  return y;
-}
-
-/// docs/gemm.md "Activations: the dynamic int8 rule", written out plainly.
-gm::int8_activations oracle_activations(const float* x, std::size_t rows, std::size_t cols) {
-  gm::int8_activations a;
-  a.rows = rows;
-  a.cols = cols;
-  a.values.assign(rows * cols, 0);
-  a.scales.assign(rows, 0.0f);
-  for (std::size_t n = 0; n < rows; ++n) {
-    float amax = 0.0f;
-    bool finite = true;
-    for (std::size_t k = 0; k < cols; ++k) {
-      finite = finite && std::isfinite(x[n * cols + k]);
-      amax = std::max(amax, std::fabs(x[n * cols + k]));
-    }
-    if (!finite) {
-      a.scales[n] = std::numeric_limits<float>::quiet_NaN();
-      continue;
-    }
-    const float d = amax / 127.0f;
-    a.scales[n] = d;
-    if (d == 0.0f) continue;
-    for (std::size_t k = 0; k < cols; ++k) {
-      const float q = std::nearbyint(x[n * cols + k] / d);  // ties to even
-      a.values[n * cols + k] = static_cast<std::int8_t>(std::min(127.0f, std::max(-127.0f, q)));
-    }
-  }
-  return a;
-}
-
 /// Calls f(packed, kernel, label) for every ISA, layout and kernel choice that holds w.
 template <class F>
 void for_each_gemm_kernel(const gm::int_weights& w, F&& f) {
@@ -1888,10 +1817,10 @@ TEST_CASE("reliability: gemm: zero, negative, NaN and inf scales are used as giv
     x[3 * 96 + 5] = std::numeric_limits<float>::infinity();  // row 3 an inf
     for (std::size_t k = 0; k < 96; ++k)
       x[4 * 96 + k] = f32(0x00000100 + static_cast<std::uint32_t>(k));  // row 4 subnormal
-    const std::vector<std::uint32_t> want_int8 = bits_of(oracle_int8(w, a));
-    const std::vector<std::uint32_t> want_dyn =
-        bits_of(oracle_int8(w, oracle_activations(x.data(), 5, 96)));
-    const std::vector<std::uint32_t> want_f32 = bits_of(oracle_f32(w, x.data(), 5));
+    const std::vector<std::uint32_t> want_int8 = bits_of(gemm_oracle::int8_contract(w, a));
+    const std::vector<std::uint32_t> want_dyn = bits_of(gemm_oracle::int8_contract(
+        w, gemm_oracle::dynamic_int8<gm::int8_activations>(x.data(), 5, 96)));
+    const std::vector<std::uint32_t> want_f32 = bits_of(gemm_oracle::f32_contract(w, x.data(), 5));
     INFO("bits " << bits);
     for_each_gemm_kernel(w, [&](const gm::packed_weights& p, gm::gemm_kernel k) {
       std::vector<float> y(5 * 20);
@@ -1920,8 +1849,8 @@ TEST_CASE("reliability: gemm: zero, negative, NaN and inf scales are used as giv
   REQUIRE(q.scales[3] == 0xFF);
   const gm::int_weights fw = gm::from_blocks(q, 4, 64);
   std::vector<float> x(2 * 64, 0.5f);
-  const std::vector<std::uint32_t> want =
-      bits_of(oracle_int8(fw, oracle_activations(x.data(), 2, 64)));
+  const std::vector<std::uint32_t> want = bits_of(gemm_oracle::int8_contract(
+      fw, gemm_oracle::dynamic_int8<gm::int8_activations>(x.data(), 2, 64)));
   for (std::size_t n = 0; n < 2; ++n) CHECK(want[n * 4 + 1] == canonical_nan);
   for_each_gemm_kernel(fw, [&](const gm::packed_weights& p, gm::gemm_kernel k) {
     std::vector<float> y(2 * 4);

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstdlib>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -15,6 +16,18 @@
 #include "support/oracle.hpp"
 
 namespace lowp_test {
+
+/// Stride of the sweeps that take every float32 of a range: 1, or 61 when the environment sets
+/// LOWP_TEST_SWEEP=sparse. The sanitizer presets set it: under ASan + UBSan they look for
+/// memory errors and undefined behaviour on the same code paths, and the exhaustive value
+/// check itself runs in every other build.
+inline std::uint32_t dense_stride() {
+  static const std::uint32_t stride = [] {
+    const char* v = std::getenv("LOWP_TEST_SWEEP");
+    return v != nullptr && std::string(v) == "sparse" ? 61u : 1u;
+  }();
+  return stride;
+}
 
 inline constexpr lowp::rounding all_modes[] = {
     lowp::rounding::nearest_even, lowp::rounding::nearest_away,    lowp::rounding::nearest_zero,
