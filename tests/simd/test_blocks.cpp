@@ -54,7 +54,7 @@ std::vector<float> block_inputs(std::size_t n, std::size_t bs, std::uint64_t see
     const int kind = static_cast<int>(pick(10));
     const int e = static_cast<int>(pick(280)) - 150;  // block binade: subnormal .. huge
     for (std::size_t i = b0; i < b1; ++i) {
-      const std::uint32_t sign = (rng() & 1) << 31;
+      const std::uint32_t sign = static_cast<std::uint32_t>(rng() & 1u) << 31;
       float v = 0.0f;
       switch (kind) {
         case 0:  // random values within a few binades below 2^e
