@@ -1593,11 +1593,6 @@ gm::int_weights make_weights(std::size_t rows, std::size_t cols, unsigned bits, 
   return w;
 }
 
-unsigned level_of(const gm::int_weights& w, std::size_t m, std::size_t k) {
-  const unsigned b = w.levels[m * w.cols + k];
-  return w.codebook.empty() ? b : w.codebook[b];
-}
-
 /// Calls f(packed, kernel, label) for every ISA, layout and kernel choice that holds w.
 template <class F>
 void for_each_gemm_kernel(const gm::int_weights& w, F&& f) {
