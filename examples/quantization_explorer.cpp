@@ -367,11 +367,22 @@ std::vector<row> explore(const std::vector<float>& x) {
   rows.push_back(block<b::q4_0>("q4_0", "fp16 per 32 (max/-8)", "ggml", x));
   rows.push_back(block<b::ggml_mxfp4>("ggml_mxfp4", "E8M0 per 32, log2f", "ggml", x));
 
-  // Fewest bits first; within the same bits, the best SQNR first.
-  std::stable_sort(rows.begin(), rows.end(), [](const row& a, const row& c) {
-    return a.bits != c.bits ? a.bits < c.bits : a.err.sqnr_db > c.err.sqnr_db;
+  // Fewest bits first; within the same bits, the best SQNR first; ties in the order above.
+  // (std::sort over positions: std::stable_sort instantiates libstdc++ 12's deprecated
+  // get_temporary_buffer, an error under clang 19 -Werror.)
+  std::vector<std::size_t> order(rows.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) {
+    const row& a = rows[i];
+    const row& c = rows[j];
+    if (a.bits != c.bits) return a.bits < c.bits;
+    if (a.err.sqnr_db != c.err.sqnr_db) return a.err.sqnr_db > c.err.sqnr_db;
+    return i < j;
   });
-  return rows;
+  std::vector<row> sorted;
+  sorted.reserve(rows.size());
+  for (std::size_t i : order) sorted.push_back(std::move(rows[i]));
+  return sorted;
 }
 
 // ---- Output -------------------------------------------------------------------------------

@@ -388,9 +388,14 @@ struct nvfp4_te : detail::scaled_element_rule {
     float s_enc = fp32::div(detail::tensor_target<B>(), amax);
     if (!(s_enc <= flt_max)) s_enc = flt_max;  // fminf(s_enc, FLT_MAX): NaN gives FLT_MAX
     if (fp32::is_zero(amax) || fp32::is_zero(s_enc)) s_enc = 1.0f;
-    // 1.0 / double(S_enc), rounded to float: an exact reciprocal in double, then float.
-    const double inv = 1.0 / static_cast<double>(s_enc);
-    return {s_enc, static_cast<float>(inv)};
+    // float(1.0 / double(S_enc)): the quotient rounded to double, then to float, both to
+    // nearest even in software. Native double arithmetic here would follow the caller's
+    // FTZ (S_dec is subnormal for tiny amaxes), and an optimizer may move it out of the
+    // ieee_denormals guard (seen with clang 19 -O3).
+    const auto inv =
+        lowp::pack(lowp::detail::binary64_layout,
+                   exact_div(unpack(1.0), unpack(static_cast<double>(s_enc))), conversion_policy{});
+    return {s_enc, detail::to_float(unpack(bit_cast<double>(inv)))};
   }
   /// The scale of a block.
   template <class B>

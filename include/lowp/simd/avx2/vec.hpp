@@ -30,7 +30,8 @@ namespace avx2 {
 
 /// Attributes of every AVX2 lane operation and kernel.
 #define LOWP_AVX2_FN LOWP_TARGET_AVX2 inline __attribute__((always_inline))
-#define LOWP_AVX2_KERNEL LOWP_TARGET_AVX2 inline
+// Never inlined into the dispatcher (see LOWP_AVX512_KERNEL: the ieee_denormals guard).
+#define LOWP_AVX2_KERNEL LOWP_TARGET_AVX2 inline __attribute__((noinline))
 
 /// The ISA these operations implement.
 inline constexpr isa this_isa = isa::avx2;

@@ -30,7 +30,11 @@ namespace avx512 {
 
 /// Attributes of every AVX-512 lane operation and kernel.
 #define LOWP_AVX512_FN LOWP_TARGET_AVX512 inline __attribute__((always_inline))
-#define LOWP_AVX512_KERNEL LOWP_TARGET_AVX512 inline
+// Kernels (whole-array loops) are never inlined into their dispatcher: the ieee_denormals
+// guard there sets MXCSR around the call, and an inlined kernel's float operations could be
+// moved across that write (clang 19 -O3 with LOWP_SIMD=static did). A call that writes memory
+// stays between the two writes.
+#define LOWP_AVX512_KERNEL LOWP_TARGET_AVX512 inline __attribute__((noinline))
 
 /// The ISA these operations implement.
 inline constexpr isa this_isa = isa::avx512;
@@ -393,8 +397,8 @@ LOWP_AVX512_FN void decode_partial(const std::uint8_t* in, float* out, std::size
 
 /// Byte codes -> float32 through byte planes, 64 codes per step (tail through a buffer). The
 /// output is first aligned to 64 bytes (a store split across two cache lines costs twice).
-LOWP_AVX512_KERNEL void decode_byte_planes(const std::uint8_t* in, float* out, std::size_t count,
-                                           const byte_planes& t) {
+LOWP_TARGET_AVX512 inline void decode_byte_planes(const std::uint8_t* in, float* out,
+                                                  std::size_t count, const byte_planes& t) {
   std::size_t i = 0;
   if (count >= 128 && reinterpret_cast<std::uintptr_t>(out) % sizeof(float) == 0) {
     i = ((64 - reinterpret_cast<std::uintptr_t>(out) % 64) % 64) / sizeof(float);

@@ -23,7 +23,8 @@ namespace neon {
 
 /// Attributes of every NEON lane operation and kernel.
 #define LOWP_NEON_FN inline __attribute__((always_inline))
-#define LOWP_NEON_KERNEL inline
+// Never inlined into the dispatcher (see LOWP_AVX512_KERNEL: the ieee_denormals guard).
+#define LOWP_NEON_KERNEL inline __attribute__((noinline))
 
 /// The ISA these operations implement.
 inline constexpr isa this_isa = isa::neon;
