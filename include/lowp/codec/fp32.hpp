@@ -54,14 +54,35 @@ constexpr bool is_finite(float x) noexcept {
   return (bit_cast<std::uint32_t>(x) & 0x7F800000u) != 0x7F800000u;
 }
 
+namespace detail {
+/// x's bits through an empty asm statement, so that the optimizer cannot turn a test of them
+/// back into a float comparison: clang 19 folds (bits & 0x7FFFFFFF) == 0 into x == 0.0f, which
+/// denormals-are-zero makes true for subnormals.
+inline std::uint32_t opaque_bits(float x) noexcept {
+  auto b = bit_cast<std::uint32_t>(x);
+#if defined(__GNUC__) || defined(__clang__)
+  __asm__("" : "+r"(b));
+#endif
+  return b;
+}
+
+/// x's bits: opaque to the optimizer at run time, plain in constant evaluation.
+constexpr std::uint32_t env_proof_bits(float x) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  if (!__builtin_is_constant_evaluated()) return opaque_bits(x);
+#endif
+  return bit_cast<std::uint32_t>(x);
+}
+}  // namespace detail
+
 /// Whether x is +0 or -0, from its bits (a float comparison would count subnormals as zero
 /// under denormals-are-zero, as -ffast-math programs run).
-constexpr bool is_zero(float x) noexcept { return (bit_cast<std::uint32_t>(x) & 0x7FFFFFFFu) == 0; }
+constexpr bool is_zero(float x) noexcept { return (detail::env_proof_bits(x) & 0x7FFFFFFFu) == 0; }
 
 /// Whether x > 0, from its bits (false for zeros, negatives and NaN; true for subnormals
 /// whatever the floating-point environment).
 constexpr bool is_positive(float x) noexcept {
-  const std::uint32_t b = bit_cast<std::uint32_t>(x);
+  const std::uint32_t b = detail::env_proof_bits(x);
   return b != 0 && b <= 0x7F800000u;
 }
 

@@ -31,9 +31,9 @@ namespace avx512 {
 /// Attributes of every AVX-512 lane operation and kernel.
 #define LOWP_AVX512_FN LOWP_TARGET_AVX512 inline __attribute__((always_inline))
 // Kernels (whole-array loops) are never inlined into their dispatcher: the ieee_denormals
-// guard there sets MXCSR around the call, and an inlined kernel's float operations could be
-// moved across that write (clang 19 -O3 with LOWP_SIMD=static did). A call that writes memory
-// stays between the two writes.
+// guard there sets MXCSR around the call, and the compiler may move an inlined kernel's float
+// operations across those writes (it does not model MXCSR). A call that writes memory stays
+// between the two writes; one call per array costs nothing measurable.
 #define LOWP_AVX512_KERNEL LOWP_TARGET_AVX512 inline __attribute__((noinline))
 
 /// The ISA these operations implement.
