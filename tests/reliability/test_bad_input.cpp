@@ -1902,6 +1902,20 @@ TEST_CASE("reliability: gemm: huge shapes are rejected before any access", "[rel
   });
 }
 
+/// A 2-bit matrix claiming 2^63 + 1 rows of 64 columns (groups of 32) but holding the levels,
+/// zeros and scales of one row: rows * cols wraps to 64 and rows * groups to 2.
+gm::int_weights wrapped_weights() {
+  gm::int_weights w;
+  w.rows = opaque((std::size_t{1} << 63) + 1);
+  w.cols = 64;
+  w.level_bits = 2;
+  w.group = 32;
+  w.levels.assign(64, 0);
+  w.zeros.assign(2, 0);
+  w.scales.assign(2, 1.0f);
+  return w;
+}
+
 TEST_CASE("reliability: gemm: regression (fixed): rows * cols wraps in validation and from_blocks",
           "[reliability][gemm]") {
   // BUG: gemm/weights.hpp validate(int_weights) compares levels.size() with `rows * cols` and
@@ -1911,14 +1925,7 @@ TEST_CASE("reliability: gemm: regression (fixed): rows * cols wraps in validatio
   // (`rows * cols` = 0). gemm/block_weights.hpp from_blocks checks `q.size != rows * cols` the
   // same way and returns such a matrix for a 64-value tensor. (packed_weights of that matrix then
   // writes out of bounds: see the hidden case below.) Expected: std::invalid_argument.
-  gm::int_weights w;
-  w.rows = opaque((std::size_t{1} << 63) + 1);
-  w.cols = 64;
-  w.level_bits = 2;
-  w.group = 32;
-  w.levels.assign(64, 0);
-  w.zeros.assign(2, 0);
-  w.scales.assign(2, 1.0f);
+  const gm::int_weights w = wrapped_weights();
   check_size_error("validate(int_weights 2^63+1 x 64 holding 64 levels)", [&] { gm::validate(w); });
   gm::int8_activations a;
   a.rows = 2;
@@ -1963,14 +1970,7 @@ TEST_CASE("reliability: gemm: regression (fixed): wrapped shapes write out of bo
   //   allocates 64 levels and 2 scales, then the loop writes rows beyond them;
   // - quantize_activations(x, 2, 2^63): `a.values.resize(rows * cols)` is 0 values, then each
   //   row reads 2^63 floats of x and writes 2^63 values.
-  gm::int_weights w;
-  w.rows = opaque((std::size_t{1} << 63) + 1);
-  w.cols = 64;
-  w.level_bits = 2;
-  w.group = 32;
-  w.levels.assign(64, 0);
-  w.zeros.assign(2, 0);
-  w.scales.assign(2, 1.0f);
+  const gm::int_weights w = wrapped_weights();
   check_size_error("packed_weights(int_weights 2^63+1 x 64)", [&] { gm::packed_weights p(w); });
   check_size_error("quantize_weights(2^63 + 1 rows x 64)", [&] {
     gm::quantize_weights(fdummy, opaque((std::size_t{1} << 63) + 1), 64, 2, 32);
