@@ -17,6 +17,7 @@
 #include "lowp/core/rounding.hpp"
 #include "lowp/simd/detect.hpp"
 #include "lowp/simd/isa.hpp"
+#include "support/bits.hpp"
 #include "support/isas.hpp"
 
 namespace lowp_fuzz {
@@ -63,17 +64,10 @@ class reader {
   std::size_t n_;
 };
 
-inline float f32(std::uint32_t b) {
-  float x;
-  std::memcpy(&x, &b, 4);
-  return x;
-}
+using lowp_test::f32;
 
-inline std::uint32_t bits(float x) {
-  std::uint32_t b;
-  std::memcpy(&b, &x, 4);
-  return b;
-}
+/// The bit pattern of `x` (tests/support/bits.hpp).
+inline std::uint32_t bits(float x) { return lowp_test::u32(x); }
 
 inline double f64(std::uint64_t b) {
   double x;
@@ -81,11 +75,8 @@ inline double f64(std::uint64_t b) {
   return x;
 }
 
-inline std::string hex(std::uint64_t v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
+/// `v` in hex with a 0x prefix.
+inline std::string hex(std::uint64_t v) { return "0x" + lowp_test::hex(v); }
 
 /// Whether LOWP_FUZZ_VERBOSE is set: the targets then print each case they run (to see what
 /// an input file does: LOWP_FUZZ_VERBOSE=1 fuzz_<name> <file>).

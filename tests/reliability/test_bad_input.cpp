@@ -1314,9 +1314,10 @@ TEST_CASE(
                                    span<std::uint8_t>(qdummy, blocks));
   });
   check_size_error("dequantize<q8_0>(no element bytes, n = 2^64 - 1)", [&] {
-    blk::dequantize<blk::q8_0>(span<const std::uint8_t>(qdummy, 0),
-                               span<const std::uint16_t>(nullptr, blocks), {},
-                               span<float>(fdummy, opaque(size_max)));
+    blk::dequantize<blk::q8_0>(
+        span<const std::uint8_t>(qdummy, 0),
+        span<const std::uint16_t>(static_cast<const std::uint16_t*>(nullptr), blocks), {},
+        span<float>(fdummy, opaque(size_max)));
   });
 }
 
@@ -1328,7 +1329,7 @@ TEST_CASE("reliability: blocks: regression (fixed): element byte count wraps for
   check_size_error("quantize<bfp<15, 32>>(n = 2^63 + 32, 64 element bytes)", [&] {
     blk::quantize<B>(span<const float>(fdummy, opaque((std::size_t{1} << 63) + 32)),
                      span<std::uint8_t>(qdummy, 64),
-                     span<std::uint8_t>(nullptr, opaque((std::size_t{1} << 58) + 1)));
+                     span<std::uint8_t>(qdummy, opaque((std::size_t{1} << 58) + 1)));
   });
 }
 

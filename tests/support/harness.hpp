@@ -17,16 +17,18 @@
 
 namespace lowp_test {
 
-/// Stride of the sweeps that take every float32 of a range: 1, or 61 when the environment sets
-/// LOWP_TEST_SWEEP=sparse. The sanitizer presets set it: under ASan + UBSan they look for
-/// memory errors and undefined behaviour on the same code paths, and the exhaustive value
-/// check itself runs in every other build.
-inline std::uint32_t dense_stride() {
-  static const std::uint32_t stride = [] {
+/// The stride a float32 sweep uses when asked for `stride`: `stride` itself, or 61 times it
+/// (at most 2^23) when the environment sets LOWP_TEST_SWEEP=sparse. The sanitizer presets set
+/// it: under ASan + UBSan the sweeps look for memory errors and undefined behaviour on the same
+/// code paths, and the exhaustive value checks themselves run in every other build.
+inline std::uint32_t sweep_stride(std::uint32_t stride) {
+  static const bool sparse = [] {
     const char* v = std::getenv("LOWP_TEST_SWEEP");
-    return v != nullptr && std::string(v) == "sparse" ? 61u : 1u;
+    return v != nullptr && std::string(v) == "sparse";
   }();
-  return stride;
+  if (!sparse) return stride;
+  constexpr std::uint32_t factor = 61, cap = 1u << 23;
+  return stride >= cap / factor ? cap : stride * factor;
 }
 
 inline constexpr lowp::rounding all_modes[] = {

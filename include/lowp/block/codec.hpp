@@ -28,15 +28,7 @@ tensor_scale_state prepare_quantize(simd::isa which, span<const float> in,
                                     const block_options& o) {
   check_rounding<Block, R>();
   check_sizes<Block>(in.size(), elements.size(), scales.size(), o.tail);
-  tensor_scale_state t;
-  if constexpr (Block::two_level) {
-    check_tensor_amax(o.tensor_amax);
-    const float amax =
-        o.tensor_amax ? *o.tensor_amax : simd::array_amax(which, in.data(), in.size());
-    const simd::ieee_denormals env;  // the rule's float arithmetic, whatever the caller's FTZ/DAZ
-    t = Block::scale_rule::template tensor<Block>(amax);
-  }
-  return t;
+  return tensor_state_with<Block>(o, [&] { return simd::array_amax(which, in.data(), in.size()); });
 }
 }  // namespace detail
 

@@ -142,13 +142,23 @@ inline float array_amax(span<const float> in) noexcept {
   return gather_stats(in.data(), in.size()).amax;
 }
 
+/// The tensor scale of a two-level format (all ones otherwise): from the calibrated
+/// o.tensor_amax when given (checked), else from `input_amax()`, the input's amax.
+template <class Block, class InputAmax>
+tensor_scale_state tensor_state_with(const block_options& o, InputAmax&& input_amax) {
+  if constexpr (Block::two_level) {
+    check_tensor_amax(o.tensor_amax);
+    const float amax = o.tensor_amax ? *o.tensor_amax : input_amax();
+    const simd::ieee_denormals env;  // the rule's float arithmetic, whatever the caller's FTZ/DAZ
+    return Block::scale_rule::template tensor<Block>(amax);
+  } else {
+    return {};
+  }
+}
+
 template <class Block>
 tensor_scale_state tensor_state(span<const float> in, const block_options& o) {
-  if (!Block::two_level) return {};
-  check_tensor_amax(o.tensor_amax);
-  const float amax = o.tensor_amax ? *o.tensor_amax : array_amax(in);
-  const simd::ieee_denormals env;  // the rule's float arithmetic, whatever the caller's FTZ/DAZ
-  return Block::scale_rule::template tensor<Block>(amax);
+  return tensor_state_with<Block>(o, [&] { return array_amax(in); });
 }
 
 /// Encodes one block of `count` (<= block size) values at global index `first` under a
