@@ -33,7 +33,7 @@ namespace avx512 {
 // Kernels (whole-array loops) are never inlined into their dispatcher: the ieee_denormals
 // guard there sets MXCSR around the call, and the compiler may move an inlined kernel's float
 // operations across those writes (it does not model MXCSR). A call that writes memory stays
-// between the two writes; one call per array costs nothing measurable.
+// between the two writes. The cost is one call per array (not measured).
 #define LOWP_AVX512_KERNEL LOWP_TARGET_AVX512 inline __attribute__((noinline))
 
 /// The ISA these operations implement.
